@@ -1,0 +1,97 @@
+# pgsvc: `make up` deploys the dev stack on the local lab, `make test` runs every test.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+ROOT := $(CURDIR)
+include tools/versions.mk
+
+BIN   := $(ROOT)/.tools/bin
+STATE := $(ROOT)/.state
+STACK ?= dev
+
+export PATH := $(BIN):$(PATH)
+export PULUMI_HOME := $(ROOT)/.tools/pulumi-home
+export PULUMI_BACKEND_URL ?= file://$(STATE)/backend
+export PULUMI_CONFIG_PASSPHRASE_FILE ?= $(STATE)/passphrase
+export PULUMI_SKIP_UPDATE_CHECK := 1
+export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING := true
+
+sources = $(shell find $(1) -name '*.go' -o -name go.mod -o -name go.sum -o -name '*.json' | grep -v _test.go)
+plugin_dir = $(PULUMI_HOME)/plugins/resource-$(1)-v$(2)
+
+.PHONY: tools up preview destroy refresh stack test test-unit test-tools lab-up lab-down lab-reset lab-status check bench fmt vet
+
+## Toolchain -----------------------------------------------------------------------------------
+tools: $(BIN)/pulumi $(BIN)/pulumi-language-go \
+	$(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command \
+	$(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random
+
+$(BIN)/pulumi: tools/cli/go.mod tools/cli/go.sum
+	cd tools/cli && go build -o $@ \
+		-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
+		github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+$(BIN)/pulumi-language-go: $(call sources,tools/cli)
+	cd tools/cli && go build -o $@ -ldflags "-X main.version=$(PULUMI_VERSION)" ./cmd/pulumi-language-go
+
+$(BIN)/pulumi-resource-command: $(call sources,tools/command)
+	cd tools/command && go build -o $@ -ldflags "-X main.version=$(COMMAND_VERSION)" .
+
+$(BIN)/pulumi-resource-random: $(call sources,tools/random)
+	tools/random/build.sh $@ $(RANDOM_VERSION)
+
+# The engine finds language hosts next to the CLI, and resource plugins in PULUMI_HOME.
+$(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command: $(BIN)/pulumi-resource-command $(BIN)/pulumi
+	pulumi plugin install resource command $(COMMAND_VERSION) --file $< --reinstall
+$(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random: $(BIN)/pulumi-resource-random $(BIN)/pulumi
+	pulumi plugin install resource random $(RANDOM_VERSION) --file $< --reinstall
+
+## Lab -------------------------------------------------------------------------------------------
+lab-up:
+	lab/lab up
+lab-down:
+	lab/lab down
+lab-reset:
+	lab/lab reset
+lab-status:
+	lab/lab status
+
+## Stack -----------------------------------------------------------------------------------------
+$(STATE)/passphrase:
+	mkdir -p $(STATE) && chmod 700 $(STATE)
+	umask 077 && head -c 32 /dev/urandom | base64 > $@
+
+stack: tools $(STATE)/passphrase
+	mkdir -p $(STATE)/backend
+	pulumi stack select $(STACK) 2>/dev/null || pulumi stack init $(STACK) --non-interactive
+
+up: tools lab-up stack
+	pulumi up --stack $(STACK) --yes --non-interactive --skip-preview
+
+preview: stack
+	pulumi preview --stack $(STACK) --diff --non-interactive
+
+refresh: stack
+	pulumi refresh --stack $(STACK) --yes --non-interactive
+
+destroy: stack
+	pulumi destroy --stack $(STACK) --yes --non-interactive
+
+## Tests -----------------------------------------------------------------------------------------
+GO_TEST := go test -count=1
+
+test-unit:
+	$(GO_TEST) ./stacks/... ./components/... ./tests/unit/...
+
+test-tools: tools
+	cd tools/cli && $(GO_TEST) ./...
+	cd tools/command && $(GO_TEST) ./...
+	cd tools/random && $(GO_TEST) ./...
+
+test: tools lab-up vet
+	$(MAKE) test-tools
+	PGSVC_E2E=1 $(GO_TEST) -timeout 60m ./...
+
+vet:
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.tools/*')); \
+		test -z "$$unformatted" || { echo "gofmt needed: $$unformatted"; exit 1; }
+	go vet ./...

@@ -1,0 +1,124 @@
+package stacks
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// Dest names of a service.
+const (
+	DestPostgres  = "postgres"
+	DestPgBouncer = "pgbouncer"
+	DestDefault   = "default"
+)
+
+func boolp(b bool) *bool { return &b }
+
+// builtinServices are Pigsty's default services, plus the delayed replica service of pgsvc.
+var builtinServices = map[string]Service{
+	"primary": {Name: "primary", Port: 5433, Dest: DestDefault, Check: "/primary"},
+	"replica": {Name: "replica", Port: 5434, Dest: DestDefault, Check: "/read-only",
+		Selector: Selector{{Delayed: boolp(false)}},
+		Backup:   Selector{{Roles: []string{RolePrimary, RoleOffline}}}},
+	"standby": {Name: "standby", Port: 5435, Dest: DestDefault, Check: "/sync",
+		Selector: Selector{{Delayed: boolp(false)}},
+		Backup:   Selector{{Roles: []string{RolePrimary}}}},
+	"default": {Name: "default", Port: 5436, Dest: DestPostgres, Check: "/primary"},
+	"delayed": {Name: "delayed", Port: 5437, Dest: DestPostgres, Check: "/health",
+		Selector: Selector{{Delayed: boolp(true)}}},
+	"offline": {Name: "offline", Port: 5438, Dest: DestPostgres, Check: "/replica",
+		Selector: Selector{{Roles: []string{RoleOffline}}, {OfflineQuery: boolp(true), Delayed: boolp(false)}},
+		Backup:   Selector{{Roles: []string{RoleReplica}, OfflineQuery: boolp(false), Delayed: boolp(false)}}},
+}
+
+var defaultServiceNames = []string{"primary", "replica", "default", "offline"}
+
+// Server is one HAProxy server line of a service.
+type Server struct {
+	Member Member
+	Name   string
+	Backup bool
+}
+
+// Servers lists, in seq order, the members a service routes to; a member that the backup
+// selector matches is a backup server even when the selector matches it too.
+func (c *Cluster) Servers(s Service) []Server {
+	var out []Server
+	for _, m := range c.Members {
+		selected, backup := c.matches(s.Selector, m, true), c.matches(s.Backup, m, false)
+		if selected || backup {
+			out = append(out, Server{Member: m, Name: c.MemberName(m), Backup: backup})
+		}
+	}
+	return out
+}
+
+// DestPort is the port a service forwards to.
+func (c *Cluster) DestPort(s Service) int {
+	switch s.Dest {
+	case DestPostgres:
+		return c.Ports.Postgres
+	case DestPgBouncer, DestDefault:
+		return c.Ports.PgBouncer
+	}
+	port, _ := strconv.Atoi(s.Dest) // validated on load
+	return port
+}
+
+// ServerOptions are the service's default-server options: its own, or the RTO plan's.
+func (c *Cluster) ServerOptions(s Service) string {
+	if s.Options != "" {
+		return s.Options
+	}
+	return c.Plan().ServerOptions()
+}
+
+// MemberName is Pigsty's instance name, <cluster>-<seq>.
+func (c *Cluster) MemberName(m Member) string {
+	return fmt.Sprintf("%s-%d", c.Name, m.Seq)
+}
+
+// Primary is the member configured as the initial primary.
+func (c *Cluster) Primary() Member {
+	for _, m := range c.Members {
+		if m.Role == RolePrimary {
+			return m
+		}
+	}
+	return Member{}
+}
+
+// matches reports whether sel picks m; an empty selector picks everyone when emptyMeansAll.
+func (c *Cluster) matches(sel Selector, m Member, emptyMeansAll bool) bool {
+	if len(sel) == 0 {
+		return emptyMeansAll
+	}
+	for _, clause := range sel {
+		if clause.matches(m) {
+			return true
+		}
+	}
+	return false
+}
+
+func (k Match) matches(m Member) bool {
+	if len(k.Roles) > 0 && !slices.Contains(k.Roles, m.Role) {
+		return false
+	}
+	if k.OfflineQuery != nil && *k.OfflineQuery != m.OfflineQuery {
+		return false
+	}
+	if k.Delayed != nil && *k.Delayed != (m.Delay != "") {
+		return false
+	}
+	if len(k.Seqs) > 0 && !slices.Contains(k.Seqs, m.Seq) {
+		return false
+	}
+	for key, want := range k.Tags {
+		if got, ok := m.Tags[key]; !ok || got != want {
+			return false
+		}
+	}
+	return true
+}
