@@ -1,0 +1,53 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi-command/sdk/go/command/remote"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Conn is how a component reaches its node.
+type Conn struct {
+	Node string
+	Args remote.ConnectionArgs
+}
+
+// NewConn is the SSH connection to one node; the key stays a secret.
+func NewConn(node, ip, user string, port int, privateKey pulumi.StringInput) Conn {
+	return Conn{Node: node, Args: remote.ConnectionArgs{
+		Host:           pulumi.String(ip),
+		Port:           pulumi.Float64(float64(port)),
+		User:           pulumi.String(user),
+		PrivateKey:     pulumi.ToSecret(privateKey).(pulumi.StringOutput),
+		DialErrorLimit: pulumi.Int(5),
+		PerDialTimeout: pulumi.Int(10),
+	}}
+}
+
+// step is one remote command.
+type step struct {
+	Create   string
+	Delete   string
+	Stdin    pulumi.StringInput
+	Env      pulumi.StringMap
+	Triggers pulumi.Array
+}
+
+// run registers a remote command under parent; it runs after deps.
+func run(ctx *pulumi.Context, name string, conn Conn, s step, parent pulumi.Resource, deps []pulumi.Resource) (*remote.Command, error) {
+	args := &remote.CommandArgs{
+		Connection: conn.Args,
+		Create:     pulumi.String("set -eu\n" + s.Create),
+		Triggers:   s.Triggers,
+		Logging:    remote.LoggingStderr.ToLoggingPtrOutput(),
+	}
+	if s.Delete != "" {
+		args.Delete = pulumi.String("set -eu\n" + s.Delete)
+	}
+	if s.Stdin != nil {
+		args.Stdin = s.Stdin
+	}
+	if s.Env != nil {
+		args.Environment = s.Env
+	}
+	return remote.NewCommand(ctx, name, args, pulumi.Parent(parent), pulumi.DependsOn(deps))
+}

@@ -1,0 +1,52 @@
+package components
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
+	"pgsvc/stacks"
+)
+
+// onPrimary runs SQL from stdin as postgres, but only on the member that is primary now: every
+// member carries the command, and whichever leads when it runs applies it.
+func onPrimary(c *stacks.Cluster, sql string) string {
+	return fmt.Sprintf(`if %s; then
+  runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres %s
+fi`, httpStatusIs(fmt.Sprintf("http://127.0.0.1:%d/primary", c.Ports.Patroni), 200), sql)
+}
+
+// newRoles creates the base roles, the users and the databases through one member.
+func newRoles(ctx *pulumi.Context, name string, spec *stacks.Spec, node *Node, pw Passwords, parent pulumi.Resource, after []pulumi.Resource) error {
+	c := &spec.Cluster
+	conn := node.Conn
+	base, err := run(ctx, name+"-base-roles", conn, step{
+		Create: onPrimary(c, ""), Stdin: pulumi.String(string(render.BaseRolesSQL())),
+	}, parent, after)
+	if err != nil {
+		return err
+	}
+	users := []pulumi.Resource{base}
+	for _, u := range c.Users {
+		u := u
+		sql := pw[u.Name].ApplyT(func(p string) string { return string(render.UserSQL(c, u, p)) }).(pulumi.StringOutput)
+		cmd, err := run(ctx, name+"-user-"+u.Name, conn, step{
+			Create: onPrimary(c, ""),
+			Stdin:  pulumi.ToSecret(sql).(pulumi.StringOutput),
+			Delete: onPrimary(c, "-c "+shellQuote(string(render.UserDisableSQL(u)))),
+		}, parent, []pulumi.Resource{base})
+		if err != nil {
+			return err
+		}
+		users = append(users, cmd)
+	}
+	for _, d := range c.Databases {
+		if _, err := run(ctx, name+"-database-"+d.Name, conn, step{
+			Create: onPrimary(c, ""), Stdin: pulumi.String(string(render.DatabaseSQL(d))),
+		}, parent, users); err != nil {
+			return err
+		}
+	}
+	return nil
+}

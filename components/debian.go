@@ -1,0 +1,83 @@
+package components
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Everything that knows it runs on Debian 12 lives here: package names and service control.
+
+// Debian packages per part of the cluster.
+var (
+	basePackages    = []string{"curl", "ca-certificates"}
+	etcdPackages    = []string{"etcd-server", "etcd-client"}
+	memberPackages  = []string{"postgresql-15", "patroni", "python3-etcd", "pgbouncer", "haproxy", "vip-manager", "arping"}
+	dnsmasqPackages = []string{"dnsmasq"}
+)
+
+// preflightScript fails clearly on a node pgsvc cannot manage.
+const preflightScript = `set -eu
+. /etc/os-release
+if [ "${ID:-}" != debian ] || [ "${VERSION_ID:-}" != 12 ]; then
+  echo "pgsvc supports Debian 12 only; this node runs ${PRETTY_NAME:-an unknown system}" >&2; exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+  if ! sudo -n true 2>/dev/null; then echo "pgsvc needs root or passwordless sudo on this node" >&2; exit 1; fi
+fi
+`
+
+// installScript installs packages without letting their maintainer scripts start any daemon:
+// pgsvc starts each daemon itself once its configuration is written.
+func installScript(packages []string) string {
+	pkgs := slices.Clone(packages)
+	slices.Sort(pkgs)
+	return preflightScript + fmt.Sprintf(`trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+chmod 0755 /usr/sbin/policy-rc.d
+export DEBIAN_FRONTEND=noninteractive
+apt-get -q update >/dev/null
+apt-get -q install -y --no-install-recommends %s >/dev/null
+`, strings.Join(pkgs, " "))
+}
+
+// factsScript prints the node facts that rendering needs: the open-files limit daemons get.
+const factsScript = `awk '/^Max open files/ {print $5}' /proc/1/limits`
+
+// startService enables a unit and starts it, or reloads it when it already runs.
+func startService(unit string) string {
+	return fmt.Sprintf("systemctl daemon-reload && systemctl enable -q %[1]s && if systemctl is-active -q %[1]s; then systemctl reload-or-restart %[1]s; else systemctl start %[1]s; fi", unit)
+}
+
+// stopService disables and stops a unit; a missing unit is not an error.
+func stopService(unit string) string {
+	return fmt.Sprintf("systemctl disable --now -q %s 2>/dev/null || true", unit)
+}
+
+// reloadIfActive reloads a running unit after its configuration changed.
+func reloadIfActive(unit string) string {
+	return fmt.Sprintf("if systemctl is-active -q %[1]s; then systemctl reload %[1]s; fi", unit)
+}
+
+// restartIfActive restarts a running unit whose daemon cannot reload.
+func restartIfActive(unit string) string {
+	return fmt.Sprintf("if systemctl is-active -q %[1]s; then systemctl restart %[1]s; fi", unit)
+}
+
+const daemonReload = "systemctl daemon-reload"
+
+// waitFor retries a check once a second, failing with message after timeout seconds.
+func waitFor(check string, timeout int, message string) string {
+	return fmt.Sprintf(`i=0; until %s; do i=$((i+1)); if [ $i -ge %d ]; then echo %s >&2; exit 1; fi; sleep 1; done`,
+		check, timeout, shellQuote(message))
+}
+
+// httpStatusIs checks that a local URL answers with the given status.
+func httpStatusIs(url string, status int) string {
+	return fmt.Sprintf(`[ "$(curl -s -o /dev/null -m 2 -w '%%{http_code}' %s)" = %d ]`, shellQuote(url), status)
+}
+
+// shellQuote makes s one single-quoted shell word.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,61 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
+	"pgsvc/stacks"
+)
+
+// haproxyCheck validates the whole configuration as HAProxy will load it.
+const haproxyCheck = "haproxy -c -q -f /etc/haproxy/haproxy.cfg -f " + render.HAProxyServicesDir
+
+// HAProxyArgs place the load balancer on one member.
+type HAProxyArgs struct {
+	Spec    *stacks.Spec
+	Node    *Node
+	Secrets pulumi.StringMapOutput
+}
+
+// HAProxy is a running load balancer with one Service child per service.
+type HAProxy struct {
+	pulumi.ResourceState
+	Services map[string]*Service
+}
+
+// NewHAProxy writes HAProxy's base config, one file per service, and starts it. Later changes to
+// a service reload HAProxy (validated first), so established sessions survive.
+func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pulumi.ResourceOption) (*HAProxy, error) {
+	h := &HAProxy{Services: map[string]*Service{}}
+	if err := ctx.RegisterComponentResource("pgsvc:index:HAProxy", name, h, opts...); err != nil {
+		return nil, err
+	}
+	conn := args.Node.Conn
+	dropin, err := writeFile(ctx, name+"-dropin", conn, plainContent(render.HAProxyDropIn()),
+		fileOps{OnChange: daemonReload}, h, []pulumi.Resource{args.Node})
+	if err != nil {
+		return nil, err
+	}
+	base, err := writeFile(ctx, name+"-cfg", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
+		return render.HAProxyConfig(args.Spec, sec)
+	}), fileOps{Validate: haproxyCheck, OnChange: reloadIfActive("haproxy")}, h, []pulumi.Resource{dropin})
+	if err != nil {
+		return nil, err
+	}
+	var services []pulumi.Resource
+	for _, svc := range args.Spec.Cluster.AllServices() {
+		s, err := NewService(ctx, name+"-"+svc.Name, &ServiceArgs{Spec: args.Spec, Conn: conn, Service: svc},
+			pulumi.Parent(h), pulumi.DependsOn([]pulumi.Resource{base}))
+		if err != nil {
+			return nil, err
+		}
+		h.Services[svc.Name] = s
+		services = append(services, s)
+	}
+	_, err = run(ctx, name+"-service", conn, step{Create: startService("haproxy"), Delete: stopService("haproxy")},
+		h, append(services, base))
+	if err != nil {
+		return nil, err
+	}
+	return h, ctx.RegisterResourceOutputs(h, pulumi.Map{})
+}

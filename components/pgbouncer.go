@@ -1,0 +1,56 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
+	"pgsvc/stacks"
+)
+
+// PgBouncerArgs place the pooler on one member.
+type PgBouncerArgs struct {
+	Spec    *stacks.Spec
+	Node    *Node
+	Secrets pulumi.StringMapOutput
+	// After is the member's PostgreSQL.
+	After []pulumi.Resource
+}
+
+// PgBouncer is a running pooler.
+type PgBouncer struct {
+	pulumi.ResourceState
+}
+
+// NewPgBouncer writes PgBouncer's config, auth and hba files and starts it.
+func NewPgBouncer(ctx *pulumi.Context, name string, args *PgBouncerArgs, opts ...pulumi.ResourceOption) (*PgBouncer, error) {
+	b := &PgBouncer{}
+	if err := ctx.RegisterComponentResource("pgsvc:index:PgBouncer", name, b, opts...); err != nil {
+		return nil, err
+	}
+	spec, conn := args.Spec, args.Node.Conn
+	reload := fileOps{OnChange: reloadIfActive("pgbouncer")}
+	files := []struct {
+		suffix string
+		c      content
+		ops    fileOps
+	}{
+		{"dropin", derivedContent(args.Node.NoFile, render.PgBouncerDropIn, 0), fileOps{OnChange: daemonReload}},
+		{"ini", derivedContent(args.Node.NoFile, func(nofile int) render.File { return render.PgBouncerConfig(spec, nofile) }, 0), reload},
+		{"userlist", secretContent(args.Secrets, func(sec render.Secrets) render.File { return render.PgBouncerUserlist(spec, sec) }), reload},
+		{"hba", plainContent(render.PgBouncerHBA(spec)), reload},
+	}
+	var written []pulumi.Resource
+	for _, f := range files {
+		cmd, err := writeFile(ctx, name+"-"+f.suffix, conn, f.c, f.ops, b, []pulumi.Resource{args.Node})
+		if err != nil {
+			return nil, err
+		}
+		written = append(written, cmd)
+	}
+	_, err := run(ctx, name+"-service", conn, step{Create: startService("pgbouncer"), Delete: stopService("pgbouncer")},
+		b, append(written, args.After...))
+	if err != nil {
+		return nil, err
+	}
+	return b, ctx.RegisterResourceOutputs(b, pulumi.Map{})
+}

@@ -1,0 +1,203 @@
+// Package components holds pgsvc's Pulumi component resources. They only wire files rendered by
+// package render and remote commands together; every decision about content lives in render.
+package components
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
+	"pgsvc/stacks"
+)
+
+// PgClusterArgs is a validated spec and the SSH key that reaches its nodes.
+type PgClusterArgs struct {
+	Spec       *stacks.Spec
+	PrivateKey pulumi.StringInput
+}
+
+// PgCluster is a whole deployment: nodes, DCS, members and their services, VIP and DNS.
+type PgCluster struct {
+	pulumi.ResourceState
+	// ServiceURLs are connection URLs by service name (secret: they carry passwords).
+	ServiceURLs pulumi.StringMapOutput
+	StatsURL    pulumi.StringOutput
+	StatsAuth   pulumi.StringOutput
+}
+
+// NewPgCluster deploys spec.
+func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ...pulumi.ResourceOption) (*PgCluster, error) {
+	pc := &PgCluster{}
+	if err := ctx.RegisterComponentResource("pgsvc:index:PgCluster", name, pc, opts...); err != nil {
+		return nil, err
+	}
+	spec := args.Spec
+	c := &spec.Cluster
+	pw, err := newPasswords(ctx, c.Name, c, pc)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := newNodes(ctx, spec, args.PrivateKey, pc)
+	if err != nil {
+		return nil, err
+	}
+
+	var dcs []pulumi.Resource
+	for _, m := range spec.Etcd.Members {
+		e, err := NewEtcd(ctx, m+"-etcd", &EtcdArgs{Spec: spec, Node: nodes[m], Member: m}, pulumi.Parent(pc))
+		if err != nil {
+			return nil, err
+		}
+		dcs = append(dcs, e)
+	}
+
+	// The initial primary bootstraps first; replicas clone from it.
+	members := slices.Clone(c.Members)
+	slices.SortStableFunc(members, func(a, b stacks.Member) int { return boolRank(b.Role == stacks.RolePrimary) - boolRank(a.Role == stacks.RolePrimary) })
+	var postgres []pulumi.Resource
+	var primary pulumi.Resource
+	patroniSecrets := pw.Pick(render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI)
+	for _, m := range members {
+		member := c.MemberName(m)
+		after := slices.Clone(dcs)
+		if primary != nil {
+			after = append(after, primary)
+		}
+		p, err := NewPostgres(ctx, member+"-postgres", &PostgresArgs{Spec: spec, Node: nodes[member], Member: m, Secrets: patroniSecrets, After: after}, pulumi.Parent(pc))
+		if err != nil {
+			return nil, err
+		}
+		if primary == nil {
+			primary = p
+		}
+		postgres = append(postgres, p)
+		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Spec: spec, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p}}, pulumi.Parent(pc)); err != nil {
+			return nil, err
+		}
+		if _, err := NewHAProxy(ctx, member+"-haproxy", &HAProxyArgs{Spec: spec, Node: nodes[member], Secrets: pw.Pick(render.SecretHAProxy)}, pulumi.Parent(pc)); err != nil {
+			return nil, err
+		}
+		if c.VIP.Enabled {
+			if _, err := NewVipManager(ctx, member+"-vip-manager", &VipManagerArgs{Spec: spec, Node: nodes[member], Member: m, After: dcs}, pulumi.Parent(pc)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, m := range c.Members {
+		member := c.MemberName(m)
+		if err := newRoles(ctx, member, spec, nodes[member], pw, pc, postgres); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range spec.Infra {
+		if _, err := NewDnsmasq(ctx, n.Name+"-dnsmasq", &DnsmasqArgs{Spec: spec, Node: nodes[n.Name], Infra: n}, pulumi.Parent(pc)); err != nil {
+			return nil, err
+		}
+	}
+
+	pc.ServiceURLs = serviceURLs(c, pw)
+	pc.StatsURL = pulumi.Sprintf("http://%s:%d/", accessHost(c), c.Ports.HAProxyStats)
+	pc.StatsAuth = pulumi.ToSecret(pulumi.Sprintf("admin:%s", pw[render.SecretHAProxy])).(pulumi.StringOutput)
+	return pc, ctx.RegisterResourceOutputs(pc, pulumi.Map{
+		"serviceUrls": pc.ServiceURLs, "statsUrl": pc.StatsURL, "statsAuth": pc.StatsAuth,
+	})
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// newNodes prepares every machine once, with the packages of all its roles.
+func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, parent pulumi.Resource) (map[string]*Node, error) {
+	c := &spec.Cluster
+	type plan struct {
+		ip       string
+		packages []string
+		member   bool
+	}
+	plans := map[string]*plan{}
+	var order []string
+	add := func(name, ip string, pkgs []string, member bool) {
+		p, ok := plans[name]
+		if !ok {
+			p = &plan{ip: ip, packages: slices.Clone(basePackages)}
+			plans[name] = p
+			order = append(order, name)
+		}
+		p.packages = append(p.packages, pkgs...)
+		p.member = p.member || member
+	}
+	for _, n := range spec.Infra {
+		add(n.Name, n.IP, dnsmasqPackages, false)
+	}
+	for _, m := range c.Members {
+		add(c.MemberName(m), m.IP, memberPackages, true)
+	}
+	for _, e := range spec.Etcd.Members {
+		add(e, render.NodeIPs(spec)[e], etcdPackages, false)
+	}
+	nodes := map[string]*Node{}
+	for _, name := range order {
+		p := plans[name]
+		n, err := NewNode(ctx, name, &NodeArgs{
+			Conn:     NewConn(name, p.ip, spec.SSH.User, spec.SSH.Port, key),
+			Packages: p.packages, Member: p.member,
+		}, pulumi.Parent(parent))
+		if err != nil {
+			return nil, err
+		}
+		nodes[name] = n
+	}
+	return nodes, nil
+}
+
+// accessHost is how clients reach the cluster: the VIP when there is one, else the primary.
+func accessHost(c *stacks.Cluster) string {
+	if c.VIP.Enabled {
+		return c.VIP.Address
+	}
+	return c.Primary().IP
+}
+
+// serviceURLs gives each service a URL with the user the seed uses there: the DBA on the direct
+// primary service, the offline user on the offline service, the database owner elsewhere.
+func serviceURLs(c *stacks.Cluster, pw Passwords) pulumi.StringMapOutput {
+	db, owner := "postgres", ""
+	if len(c.Databases) > 0 {
+		db, owner = c.Databases[0].Name, c.Databases[0].Owner
+	}
+	pick := func(ok func(stacks.User) bool) string {
+		for _, u := range c.Users {
+			if ok(u) {
+				return u.Name
+			}
+		}
+		return owner
+	}
+	dba := pick(func(u stacks.User) bool { return u.Superuser })
+	offline := pick(func(u stacks.User) bool { return slices.Contains(u.Roles, "dbrole_offline") })
+	urls := pulumi.StringMap{}
+	for _, s := range c.AllServices() {
+		user := owner
+		switch {
+		case s.Name == "default":
+			user = dba
+		case s.Name == "offline":
+			user = offline
+		}
+		if user == "" || user == "postgres" {
+			continue
+		}
+		host := fmt.Sprintf("%s:%d", accessHost(c), s.Port)
+		urls[s.Name] = pw[user].ApplyT(func(p string) string {
+			return (&url.URL{Scheme: "postgres", User: url.UserPassword(user, p), Host: host, Path: "/" + db}).String()
+		}).(pulumi.StringOutput)
+	}
+	return pulumi.ToSecret(urls.ToStringMapOutput()).(pulumi.StringMapOutput)
+}

@@ -1,0 +1,56 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
+	"pgsvc/stacks"
+)
+
+// Passwords are the generated credentials, by role name (see render.Secret*).
+type Passwords map[string]pulumi.StringOutput
+
+// Pick is the subset of passwords a file needs, so that rotating one password leaves every
+// other file's content known during preview.
+func (p Passwords) Pick(names ...string) pulumi.StringMapOutput {
+	m := pulumi.StringMap{}
+	for _, n := range names {
+		m[n] = p[n]
+	}
+	return pulumi.ToSecret(m.ToStringMapOutput()).(pulumi.StringMapOutput)
+}
+
+// newPasswords generates one password per system role and cluster user. A user's rotation
+// keeper replaces only that user's password.
+func newPasswords(ctx *pulumi.Context, prefix string, c *stacks.Cluster, parent pulumi.Resource) (Passwords, error) {
+	type want struct {
+		name, rotation string
+	}
+	wants := []want{{render.SecretSuperuser, ""}, {render.SecretReplication, ""}, {render.SecretPatroniAPI, ""}, {render.SecretHAProxy, ""}}
+	for _, u := range c.Users {
+		wants = append(wants, want{u.Name, u.Rotation})
+	}
+	out := Passwords{}
+	for _, w := range wants {
+		pw, err := random.NewRandomPassword(ctx, prefix+"-password-"+w.name, &random.RandomPasswordArgs{
+			Length:  pulumi.Int(32),
+			Special: pulumi.Bool(false),
+			Keepers: pulumi.StringMap{"rotation": pulumi.String(w.rotation)},
+		}, pulumi.Parent(parent))
+		if err != nil {
+			return nil, err
+		}
+		out[w.name] = pw.Result
+	}
+	return out, nil
+}
+
+// userNames lists the cluster's users.
+func userNames(c *stacks.Cluster) []string {
+	var names []string
+	for _, u := range c.Users {
+		names = append(names, u.Name)
+	}
+	return names
+}

@@ -1,0 +1,33 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
+	"pgsvc/stacks"
+)
+
+// ServiceArgs describe one HAProxy service on one node.
+type ServiceArgs struct {
+	Spec    *stacks.Spec
+	Conn    Conn
+	Service stacks.Service
+}
+
+// Service is one listen section of HAProxy.
+type Service struct {
+	pulumi.ResourceState
+}
+
+// NewService writes the service's file; a change or removal reloads HAProxy after validating it.
+func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
+	s := &Service{}
+	if err := ctx.RegisterComponentResource("pgsvc:index:Service", name, s, opts...); err != nil {
+		return nil, err
+	}
+	ops := fileOps{Validate: haproxyCheck, OnChange: reloadIfActive("haproxy"), OnDelete: reloadIfActive("haproxy")}
+	if _, err := writeFile(ctx, name+"-cfg", args.Conn, plainContent(render.HAProxyService(args.Spec, args.Service)), ops, s, nil); err != nil {
+		return nil, err
+	}
+	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{"port": pulumi.Int(args.Service.Port)})
+}

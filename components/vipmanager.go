@@ -1,0 +1,47 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
+	"pgsvc/stacks"
+)
+
+// VipManagerArgs place vip-manager on one member.
+type VipManagerArgs struct {
+	Spec   *stacks.Spec
+	Node   *Node
+	Member stacks.Member
+	// After is the DCS.
+	After []pulumi.Resource
+}
+
+// VipManager keeps the cluster's VIP on the member that holds the leader key.
+type VipManager struct {
+	pulumi.ResourceState
+}
+
+// NewVipManager writes vip-manager's config and starts it.
+func NewVipManager(ctx *pulumi.Context, name string, args *VipManagerArgs, opts ...pulumi.ResourceOption) (*VipManager, error) {
+	v := &VipManager{}
+	if err := ctx.RegisterComponentResource("pgsvc:index:VipManager", name, v, opts...); err != nil {
+		return nil, err
+	}
+	conn := args.Node.Conn
+	dropin, err := writeFile(ctx, name+"-dropin", conn, plainContent(render.VipManagerDropIn()),
+		fileOps{OnChange: daemonReload}, v, []pulumi.Resource{args.Node})
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := writeFile(ctx, name+"-yml", conn, plainContent(render.VipManagerConfig(args.Spec, args.Member)),
+		fileOps{OnChange: restartIfActive("vip-manager")}, v, []pulumi.Resource{dropin})
+	if err != nil {
+		return nil, err
+	}
+	_, err = run(ctx, name+"-service", conn, step{Create: startService("vip-manager"), Delete: stopService("vip-manager")},
+		v, append([]pulumi.Resource{cfg}, args.After...))
+	if err != nil {
+		return nil, err
+	}
+	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{"address": pulumi.String(args.Spec.Cluster.VIP.Address)})
+}

@@ -1,0 +1,42 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"pgsvc/stacks"
+)
+
+// Patroni's DCS namespace: leader keys are /pg/<cluster>/leader, as in Pigsty.
+const patroniNamespace = "/pg/"
+
+// LeaderKey is the DCS key vip-manager watches.
+func LeaderKey(c *stacks.Cluster) string {
+	return patroniNamespace + c.Name + "/leader"
+}
+
+// DataDir is where a member's PostgreSQL data lives.
+func DataDir(c *stacks.Cluster) string {
+	return fmt.Sprintf("/var/lib/postgresql/%d/%s", c.Version, c.Name)
+}
+
+// PatroniConfig is /etc/patroni/config.yml, read by Debian's patroni.service, for member m.
+func PatroniConfig(s *stacks.Spec, m stacks.Member, sec Secrets) File {
+	c := &s.Cluster
+	var hosts []string
+	for _, e := range EtcdEndpoints(s) {
+		hosts = append(hosts, strings.TrimPrefix(e, "http://"))
+	}
+	data := map[string]any{
+		"C": c, "M": m, "Name": c.MemberName(m), "Plan": c.Plan(), "Namespace": patroniNamespace,
+		"EtcdSection": map[string]string{stacks.DCSv2: "etcd", stacks.DCSv3: "etcd3"}[s.Etcd.API],
+		"EtcdHosts":   strings.Join(hosts, ","), "DataDir": DataDir(c),
+		"BinDir":    fmt.Sprintf("/usr/lib/postgresql/%d/bin", c.Version),
+		"Superuser": sec[SecretSuperuser], "Replication": sec[SecretReplication],
+		"APIPassword":   sec[SecretPatroniAPI],
+		"NoFailover":    m.Role == stacks.RoleOffline || m.Delay != "",
+		"NoLoadBalance": m.Delay != "",
+	}
+	return File{Path: "/etc/patroni/config.yml", Mode: "0600", Owner: userPostgres, Group: userPostgres,
+		Content: execute("patroni.yml.tmpl", data), Secret: true}
+}

@@ -1,0 +1,68 @@
+package render
+
+import "pgsvc/stacks"
+
+// pigstyMaxClientConn is Pigsty's max_client_conn, used when the node allows it.
+const pigstyMaxClientConn = 20000
+
+// MaxClientConn sizes PgBouncer's client limit from the node's open-files limit, keeping room
+// for server connections and the process itself, unless the stack sets it.
+func MaxClientConn(c *stacks.Cluster, nofile int) int {
+	if c.PgBouncer.MaxClientConn > 0 {
+		return c.PgBouncer.MaxClientConn
+	}
+	servers := (c.PgBouncer.DefaultPoolSize + c.PgBouncer.ReservePoolSize) * max(1, len(c.Databases)) * max(1, len(c.Users))
+	return max(100, min(pigstyMaxClientConn, nofile-servers-100))
+}
+
+// PgBouncerConfig is /etc/pgbouncer/pgbouncer.ini. nofile is the open-files limit PgBouncer runs with.
+func PgBouncerConfig(s *stacks.Spec, nofile int) File {
+	c := &s.Cluster
+	var admins, stats []string
+	for _, u := range c.Users {
+		if u.Superuser {
+			admins = append(admins, u.Name)
+		}
+		if u.Superuser || containsRole(u, "dbrole_offline") {
+			stats = append(stats, u.Name)
+		}
+	}
+	data := map[string]any{"C": c, "MaxClientConn": MaxClientConn(c, nofile), "Admins": admins, "Stats": stats}
+	return File{Path: "/etc/pgbouncer/pgbouncer.ini", Mode: "0640", Owner: userPostgres, Group: userPostgres,
+		Content: execute("pgbouncer.ini.tmpl", data)}
+}
+
+// PgBouncerUserlist is /etc/pgbouncer/userlist.txt: each pooled user's SCRAM verifier.
+func PgBouncerUserlist(s *stacks.Spec, sec Secrets) File {
+	c := &s.Cluster
+	type entry struct{ Name, Verifier string }
+	var users []entry
+	for _, u := range c.Users {
+		if *u.PgBouncer {
+			users = append(users, entry{u.Name, ScramVerifier(c.Name, u.Name, sec[u.Name])})
+		}
+	}
+	return File{Path: "/etc/pgbouncer/userlist.txt", Mode: "0600", Owner: userPostgres, Group: userPostgres,
+		Content: execute("pgbouncer-userlist.txt.tmpl", users), Secret: true}
+}
+
+// PgBouncerHBA is /etc/pgbouncer/pgb_hba.conf: SCRAM from the allowed networks only.
+func PgBouncerHBA(s *stacks.Spec) File {
+	return File{Path: "/etc/pgbouncer/pgb_hba.conf", Mode: "0640", Owner: userPostgres, Group: userPostgres,
+		Content: execute("pgbouncer-hba.conf.tmpl", s.Cluster.AllowedNetworks)}
+}
+
+func containsRole(u stacks.User, role string) bool {
+	for _, r := range u.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// PgBouncerDropIn raises PgBouncer's open-files limit to the node's, so max_client_conn holds.
+func PgBouncerDropIn(nofile int) File {
+	return File{Path: "/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", Mode: "0644", Owner: userRoot, Group: userRoot,
+		Content: execute("pgbouncer-dropin.conf.tmpl", nofile)}
+}

@@ -1,0 +1,25 @@
+package render
+
+import "pgsvc/stacks"
+
+// BaseRolesSQL creates Pigsty's group roles on top of PostgreSQL's predefined data roles.
+func BaseRolesSQL() []byte {
+	return execute("base-roles.sql.tmpl", nil)
+}
+
+// UserSQL creates or updates one login role; its password is stored only as a SCRAM verifier.
+func UserSQL(c *stacks.Cluster, u stacks.User, password string) []byte {
+	data := map[string]any{"U": u, "Verifier": ScramVerifier(c.Name, u.Name, password)}
+	return execute("user.sql.tmpl", data)
+}
+
+// UserDisableSQL is what removing a user from the stack does: it can no longer log in, and the
+// objects it owns stay.
+func UserDisableSQL(u stacks.User) []byte {
+	return execute("user-disable.sql.tmpl", u)
+}
+
+// DatabaseSQL creates a database, or gives an existing one its configured owner.
+func DatabaseSQL(d stacks.Database) []byte {
+	return execute("database.sql.tmpl", d)
+}

@@ -1,0 +1,185 @@
+package unit
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"pgsvc/render"
+	"pgsvc/stacks"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files from the current templates")
+
+var filePath = regexp.MustCompile(`^set -eu\nf='([^']+)'\n`)
+
+// nodeFiles collects, per node name, every file the deployment writes: path -> content.
+func nodeFiles(t *testing.T, spec *stacks.Spec, res map[string]*registered) map[string]map[string]string {
+	t.Helper()
+	byIP := map[string]string{}
+	for name, ip := range render.NodeIPs(spec) {
+		byIP[ip] = name
+	}
+	out := map[string]map[string]string{}
+	for _, r := range res {
+		if r.Type != "command:remote:Command" {
+			continue
+		}
+		m := filePath.FindStringSubmatch(str(r.Inputs["create"]))
+		if m == nil {
+			continue
+		}
+		node := byIP[str(plain(r.Inputs["connection"]).ObjectValue()["host"])]
+		if out[node] == nil {
+			out[node] = map[string]string{}
+		}
+		if _, dup := out[node][m[1]]; dup {
+			t.Errorf("%s: two resources write %s", node, m[1])
+		}
+		out[node][m[1]] = str(r.Inputs["stdin"])
+	}
+	return out
+}
+
+
+func TestGoldenFiles(t *testing.T) {
+	spec := devSpec(t)
+	files := nodeFiles(t, spec, deploy(t, spec))
+	dir := filepath.Join("testdata", "golden")
+	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]bool{}
+	for node, byPath := range files {
+		for path, content := range byPath {
+			golden := filepath.Join(dir, node, filepath.FromSlash(strings.TrimPrefix(path, "/")))
+			seen[golden] = true
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Errorf("%s %s: no golden file (run go test ./tests/unit -update): %v", node, path, err)
+				continue
+			}
+			if string(want) != content {
+				t.Errorf("%s %s differs from %s (run go test ./tests/unit -update to accept):\n%s", node, path, golden, content)
+			}
+		}
+	}
+	_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && !seen[p] {
+			t.Errorf("stale golden file %s: no resource writes it", p)
+		}
+		return nil
+	})
+}
+
+func TestExpectedFilesPerNode(t *testing.T) {
+	spec := devSpec(t)
+	files := nodeFiles(t, spec, deploy(t, spec))
+	member := []string{
+		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml",
+		"/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt", "/etc/pgbouncer/pgb_hba.conf",
+		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf",
+		"/etc/haproxy/haproxy.cfg", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
+		"/etc/haproxy/services/pg-test-primary.cfg", "/etc/haproxy/services/pg-test-replica.cfg",
+		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
+		"/etc/vip-manager/vip-manager.yml", "/etc/systemd/system/vip-manager.service.d/pgsvc.conf",
+	}
+	want := map[string][]string{
+		"infra-1":   {"/etc/default/etcd", "/etc/dnsmasq.d/pgsvc.conf", "/etc/pgsvc/dns/pg-test"},
+		"pg-test-1": append([]string{"/etc/default/etcd"}, member...),
+		"pg-test-2": append([]string{"/etc/default/etcd"}, member...),
+		"pg-test-3": member,
+	}
+	for node, paths := range want {
+		var got []string
+		for p := range files[node] {
+			got = append(got, p)
+		}
+		sort.Strings(got)
+		sort.Strings(paths)
+		if strings.Join(got, "\n") != strings.Join(paths, "\n") {
+			t.Errorf("%s writes:\n%s\nwant:\n%s", node, strings.Join(got, "\n"), strings.Join(paths, "\n"))
+		}
+	}
+}
+
+// TestHAProxyAcceptsConfigs runs the real haproxy -c on every node's full configuration.
+func TestHAProxyAcceptsConfigs(t *testing.T) {
+	haproxy, err := exec.LookPath("haproxy")
+	if err != nil {
+		t.Skip("haproxy is not installed (make test installs Debian's haproxy)")
+	}
+	spec := devSpec(t)
+	for node, byPath := range nodeFiles(t, spec, deploy(t, spec)) {
+		cfg, ok := byPath["/etc/haproxy/haproxy.cfg"]
+		if !ok {
+			continue
+		}
+		dir := t.TempDir()
+		services := filepath.Join(dir, "services")
+		if err := os.MkdirAll(services, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "haproxy.cfg"), []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for p, content := range byPath {
+			if strings.HasPrefix(p, render.HAProxyServicesDir+"/") {
+				n++
+				if err := os.WriteFile(filepath.Join(services, filepath.Base(p)), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if n != 4 {
+			t.Errorf("%s: %d service files, want 4", node, n)
+		}
+		var out bytes.Buffer
+		cmd := exec.Command(haproxy, "-c", "-f", filepath.Join(dir, "haproxy.cfg"), "-f", services)
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			t.Errorf("%s: haproxy -c rejected the config: %v\n%s", node, err, out.String())
+		}
+	}
+}
+
+func TestYAMLFilesParse(t *testing.T) {
+	spec := devSpec(t)
+	for node, byPath := range nodeFiles(t, spec, deploy(t, spec)) {
+		for p, content := range byPath {
+			if !strings.HasSuffix(p, ".yml") {
+				continue
+			}
+			var doc map[string]any
+			if err := yaml.Unmarshal([]byte(content), &doc); err != nil {
+				t.Errorf("%s %s: %v", node, p, err)
+			}
+			if strings.HasSuffix(p, "patroni/config.yml") {
+				pg := doc["postgresql"].(map[string]any)
+				if doc["name"] != node || pg["connect_address"] != render.NodeIPs(spec)[node]+":5432" {
+					t.Errorf("%s: patroni name/address wrong: %v %v", node, doc["name"], pg["connect_address"])
+				}
+			}
+		}
+	}
+}
