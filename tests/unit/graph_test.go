@@ -1,0 +1,199 @@
+package unit
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// urnName is the resource name at the end of a URN.
+func urnName(urn string) string {
+	return urn[strings.LastIndex(urn, "::")+2:]
+}
+
+func TestResourceTree(t *testing.T) {
+	res := deploy(t, devSpec(t))
+	type want struct{ name, typ, parent string }
+	wants := []want{
+		{"pg-test", "pgsvc:index:PgCluster", ""},
+		{"infra-1", "pgsvc:index:Node", "pg-test"},
+		{"infra-1-etcd", "pgsvc:index:Etcd", "pg-test"},
+		{"infra-1-dnsmasq", "pgsvc:index:Dnsmasq", "pg-test"},
+		{"infra-1-dnsmasq-hosts", "command:remote:Command", "infra-1-dnsmasq"},
+	}
+	for _, m := range []string{"pg-test-1", "pg-test-2", "pg-test-3"} {
+		wants = append(wants,
+			want{m, "pgsvc:index:Node", "pg-test"},
+			want{m + "-packages", "command:remote:Command", m},
+			want{m + "-postgres", "pgsvc:index:Postgres", "pg-test"},
+			want{m + "-postgres-patroni-yml", "command:remote:Command", m + "-postgres"},
+			want{m + "-pgbouncer", "pgsvc:index:PgBouncer", "pg-test"},
+			want{m + "-haproxy", "pgsvc:index:HAProxy", "pg-test"},
+			want{m + "-vip-manager", "pgsvc:index:VipManager", "pg-test"},
+			want{m + "-user-test", "command:remote:Command", "pg-test"},
+			want{m + "-database-test", "command:remote:Command", "pg-test"},
+		)
+		for _, svc := range []string{"primary", "replica", "default", "offline"} {
+			wants = append(wants,
+				want{m + "-haproxy-" + svc, "pgsvc:index:Service", m + "-haproxy"},
+				want{m + "-haproxy-" + svc + "-cfg", "command:remote:Command", m + "-haproxy-" + svc})
+		}
+	}
+	for _, w := range wants {
+		r, ok := res[w.name]
+		if !ok {
+			t.Errorf("%s (%s) not registered", w.name, w.typ)
+			continue
+		}
+		if r.Type != w.typ {
+			t.Errorf("%s: type %s, want %s", w.name, r.Type, w.typ)
+		}
+		if w.parent != "" && urnName(r.Parent) != w.parent {
+			t.Errorf("%s: parent %s, want %s", w.name, urnName(r.Parent), w.parent)
+		}
+	}
+	for _, absent := range []string{"pg-test-3-etcd", "infra-1-postgres", "infra-1-haproxy", "pg-test-1-dnsmasq"} {
+		if _, ok := res[absent]; ok {
+			t.Errorf("%s should not exist in the dev stack", absent)
+		}
+	}
+}
+
+func TestOrdering(t *testing.T) {
+	res := deploy(t, devSpec(t))
+	// within reports whether resource name is on or one of its descendants.
+	within := func(name, on string) bool {
+		for name != "" {
+			if name == on {
+				return true
+			}
+			r, ok := res[name]
+			if !ok || r.Parent == "" {
+				return false
+			}
+			name = urnName(r.Parent)
+		}
+		return false
+	}
+	// The SDK sends a dependency on a component as dependencies on its children.
+	dependsOn := func(name, on string) bool {
+		return slices.ContainsFunc(res[name].Deps, func(urn string) bool { return within(urnName(urn), on) })
+	}
+	cases := []struct{ name, on string }{
+		{"pg-test-2-postgres-service", "pg-test-1-postgres"},
+		{"pg-test-3-postgres-service", "pg-test-1-postgres"},
+		{"pg-test-1-postgres-service", "infra-1-etcd"},
+		{"pg-test-1-postgres-service", "pg-test-1-postgres-patroni-yml"},
+		{"pg-test-1-packages", "pg-test-1-createcluster-conf"},
+		{"pg-test-1-postgres-patroni-yml", "pg-test-1"},
+		{"pg-test-2-user-test", "pg-test-2-base-roles"},
+		{"pg-test-2-base-roles", "pg-test-3-postgres"},
+		{"pg-test-1-haproxy-service", "pg-test-1-haproxy-replica"},
+		{"pg-test-1-vip-manager-service", "pg-test-2-etcd"},
+		{"infra-1-etcd-service", "infra-1-etcd-env"},
+	}
+	for _, c := range cases {
+		if _, ok := res[c.name]; !ok {
+			t.Errorf("%s not registered", c.name)
+			continue
+		}
+		if !dependsOn(c.name, c.on) {
+			t.Errorf("%s does not depend on %s (deps: %v)", c.name, c.on, res[c.name].Deps)
+		}
+	}
+	if dependsOn("pg-test-1-postgres-service", "pg-test-2-postgres") {
+		t.Error("the primary must not wait for a replica")
+	}
+}
+
+// secretsOf walks a property tree and reports each string found outside any secret.
+func plainStrings(v resource.PropertyValue, path string, visit func(path, s string)) {
+	switch {
+	case v.IsSecret():
+		return
+	case v.IsString():
+		visit(path, v.StringValue())
+	case v.IsObject():
+		for k, e := range v.ObjectValue() {
+			plainStrings(e, path+"."+string(k), visit)
+		}
+	case v.IsArray():
+		for i, e := range v.ArrayValue() {
+			plainStrings(e, fmt.Sprintf("%s[%d]", path, i), visit)
+		}
+	case v.IsOutput():
+		plainStrings(v.OutputValue().Element, path, visit)
+	}
+}
+
+func TestPasswordsStaySecret(t *testing.T) {
+	res := deploy(t, devSpec(t))
+	var passwords []string
+	for name, r := range res {
+		if r.Type == "random:index/randomPassword:RandomPassword" {
+			passwords = append(passwords, "pw-"+name)
+		}
+	}
+	if len(passwords) != 9 {
+		t.Fatalf("%d passwords, want 4 system + 5 users", len(passwords))
+	}
+	for name, r := range res {
+		plainStrings(resource.NewObjectProperty(r.Inputs), name, func(path, s string) {
+			for _, pw := range passwords {
+				if strings.Contains(s, pw) {
+					t.Errorf("%s holds password %s outside a secret", path, pw)
+				}
+			}
+			if strings.Contains(s, "test-key") {
+				t.Errorf("%s holds the SSH key outside a secret", path)
+			}
+		})
+	}
+	for _, name := range []string{"pg-test-1-postgres-patroni-yml", "pg-test-1-pgbouncer-userlist", "pg-test-1-haproxy-cfg", "pg-test-1-user-test"} {
+		if !res[name].Inputs["stdin"].IsSecret() {
+			t.Errorf("%s: stdin is not secret", name)
+		}
+	}
+}
+
+// TestMaxConnEditTouchesOnlyHAProxy compares two runs that differ in one service's maxconn.
+func TestMaxConnEditTouchesOnlyHAProxy(t *testing.T) {
+	before := deploy(t, devSpec(t))
+	cfg := devConfig(t)
+	cfg["pgsvc:cluster"].(map[string]any)["services"] = nil
+	edited := loadStack(t, cfg)
+	edited.Cluster.DefaultServices = nil
+	base := devSpec(t)
+	for _, s := range base.Cluster.AllServices() {
+		if s.Name == "replica" {
+			s.MaxConn = 1234
+		}
+		edited.Cluster.Services = append(edited.Cluster.Services, s)
+	}
+	after := deploy(t, edited)
+	var changed []string
+	for name, r := range after {
+		b, ok := before[name]
+		if !ok {
+			t.Errorf("%s appeared", name)
+			continue
+		}
+		if !b.Inputs.DeepEquals(r.Inputs) {
+			changed = append(changed, name)
+		}
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			t.Errorf("%s disappeared", name)
+		}
+	}
+	sort.Strings(changed)
+	want := []string{"pg-test-1-haproxy-replica-cfg", "pg-test-2-haproxy-replica-cfg", "pg-test-3-haproxy-replica-cfg"}
+	if !slices.Equal(changed, want) {
+		t.Errorf("changed resources %v, want %v", changed, want)
+	}
+}
