@@ -56,7 +56,9 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 
 	// The initial primary bootstraps first; replicas clone from it.
 	members := slices.Clone(c.Members)
-	slices.SortStableFunc(members, func(a, b stacks.Member) int { return boolRank(b.Role == stacks.RolePrimary) - boolRank(a.Role == stacks.RolePrimary) })
+	slices.SortStableFunc(members, func(a, b stacks.Member) int {
+		return boolRank(b.Role == stacks.RolePrimary) - boolRank(a.Role == stacks.RolePrimary)
+	})
 	var postgres []pulumi.Resource
 	var primary pulumi.Resource
 	patroniSecrets := pw.Pick(render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI)

@@ -49,7 +49,6 @@ func nodeFiles(t *testing.T, spec *stacks.Spec, res map[string]*registered) map[
 	return out
 }
 
-
 func TestGoldenFiles(t *testing.T) {
 	spec := devSpec(t)
 	files := nodeFiles(t, spec, deploy(t, spec))
