@@ -5,6 +5,8 @@ ROOT := $(CURDIR)
 include tools/versions.mk
 
 BIN   := $(ROOT)/.tools/bin
+# Plugins stay off PATH: the engine takes them from PULUMI_HOME, where `make tools` installs them.
+PLUGINS := $(ROOT)/.tools/plugins
 STATE := $(ROOT)/.state
 STACK ?= dev
 
@@ -33,16 +35,16 @@ $(BIN)/pulumi: tools/cli/go.mod tools/cli/go.sum
 $(BIN)/pulumi-language-go: $(call sources,tools/cli)
 	cd tools/cli && go build -o $@ -ldflags "-X main.version=$(PULUMI_VERSION)" ./cmd/pulumi-language-go
 
-$(BIN)/pulumi-resource-command: $(call sources,tools/command)
+$(PLUGINS)/pulumi-resource-command: $(call sources,tools/command)
 	cd tools/command && go build -o $@ -ldflags "-X main.version=$(COMMAND_VERSION)" .
 
-$(BIN)/pulumi-resource-random: $(call sources,tools/random)
+$(PLUGINS)/pulumi-resource-random: $(call sources,tools/random)
 	tools/random/build.sh $@ $(RANDOM_VERSION)
 
 # The engine finds language hosts next to the CLI, and resource plugins in PULUMI_HOME.
-$(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command: $(BIN)/pulumi-resource-command $(BIN)/pulumi
+$(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command: $(PLUGINS)/pulumi-resource-command $(BIN)/pulumi
 	pulumi plugin install resource command $(COMMAND_VERSION) --file $< --reinstall
-$(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random: $(BIN)/pulumi-resource-random $(BIN)/pulumi
+$(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random: $(PLUGINS)/pulumi-resource-random $(BIN)/pulumi
 	pulumi plugin install resource random $(RANDOM_VERSION) --file $< --reinstall
 
 ## Lab -------------------------------------------------------------------------------------------
