@@ -1,0 +1,107 @@
+// Package cli drives the pgsvc toolchain's Pulumi CLI from tests, with the repository's own
+// plugins and an isolated backend.
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Root is the repository's top directory.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// E2E reports whether end-to-end tests were asked for (make test sets PGSVC_E2E=1).
+func E2E() bool { return os.Getenv("PGSVC_E2E") == "1" }
+
+// Stack is one stack of a project directory on a backend.
+type Stack struct {
+	Dir  string
+	Name string
+	Env  []string
+}
+
+// Toolchain returns the environment that runs the repository's CLI and plugins. Without a built
+// toolchain it skips the test, or fails it when end-to-end tests were asked for.
+func Toolchain(t *testing.T) []string {
+	t.Helper()
+	root := Root()
+	bin := filepath.Join(root, ".tools", "bin")
+	if _, err := os.Stat(filepath.Join(bin, "pulumi")); err != nil {
+		if E2E() {
+			t.Fatalf("no Pulumi CLI in %s: run make tools", bin)
+		}
+		t.Skipf("no Pulumi CLI in %s: run make tools", bin)
+	}
+	return append(os.Environ(),
+		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"PULUMI_HOME="+filepath.Join(root, ".tools", "pulumi-home"),
+		"PULUMI_SKIP_UPDATE_CHECK=1",
+		"PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true",
+	)
+}
+
+// NewTempStack creates a stack of the project in dir on a throwaway backend; it is removed with
+// the test, and the stack's config file with it.
+func NewTempStack(t *testing.T, dir string) *Stack {
+	t.Helper()
+	backend := t.TempDir()
+	s := &Stack{Dir: dir, Name: fmt.Sprintf("t%d", time.Now().UnixNano()), Env: append(Toolchain(t),
+		"PULUMI_BACKEND_URL=file://"+backend,
+		"PULUMI_CONFIG_PASSPHRASE=test-only-passphrase",
+	)}
+	if _, err := s.Run(t, 2*time.Minute, "stack", "init", s.Name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(filepath.Join(dir, "Pulumi."+s.Name+".yaml")) })
+	return s
+}
+
+// Run runs one pulumi command on the stack and returns its combined output.
+func (s *Stack) Run(t *testing.T, timeout time.Duration, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if args[0] != "stack" || len(args) < 2 || args[1] != "init" {
+		args = append(args, "--stack", s.Name)
+	}
+	cmd := exec.CommandContext(ctx, filepath.Join(Root(), ".tools", "bin", "pulumi"), append(args, "--non-interactive")...)
+	cmd.Dir = s.Dir
+	cmd.Env = s.Env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	t.Logf("pulumi %s: %.1fs", strings.Join(args, " "), time.Since(start).Seconds())
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return out.String(), fmt.Errorf("pulumi %s timed out after %s:\n%s", strings.Join(args, " "), timeout, out.String())
+	}
+	if err != nil {
+		return out.String(), fmt.Errorf("pulumi %s: %v:\n%s", strings.Join(args, " "), err, out.String())
+	}
+	return out.String(), nil
+}
+
+// MustRun is Run failing the test on error.
+func (s *Stack) MustRun(t *testing.T, timeout time.Duration, args ...string) string {
+	t.Helper()
+	out, err := s.Run(t, timeout, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// LabKey is the lab's root SSH key (lab/lab up creates it).
+const LabKey = "/var/lib/pgsvc-lab/ssh/id_ed25519"
