@@ -20,7 +20,7 @@ export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING := true
 sources = $(shell find $(1) -name '*.go' -o -name go.mod -o -name go.sum -o -name '*.json' | grep -v _test.go)
 plugin_dir = $(PULUMI_HOME)/plugins/resource-$(1)-v$(2)
 
-.PHONY: tools up preview destroy refresh stack test test-unit test-tools lab-up lab-down lab-reset lab-status check bench fmt vet
+.PHONY: host-deps tools up preview destroy refresh stack test test-unit test-tools lab-up lab-down lab-reset lab-status check bench fmt vet
 
 ## Toolchain -----------------------------------------------------------------------------------
 tools: $(BIN)/pulumi $(BIN)/pulumi-language-go \
@@ -36,16 +36,22 @@ $(BIN)/pulumi-language-go: $(call sources,tools/cli)
 	cd tools/cli && go build -o $@ -ldflags "-X main.version=$(PULUMI_VERSION)" ./cmd/pulumi-language-go
 
 $(PLUGINS)/pulumi-resource-command: $(call sources,tools/command)
-	cd tools/command && go build -o $@ -ldflags "-X main.version=$(COMMAND_VERSION)" .
+	cd tools/command && go build -o $@ .
 
 $(PLUGINS)/pulumi-resource-random: $(call sources,tools/random)
-	tools/random/build.sh $@ $(RANDOM_VERSION)
+	OUT=$@ tools/random/build.sh
 
 # The engine finds language hosts next to the CLI, and resource plugins in PULUMI_HOME.
 $(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command: $(PLUGINS)/pulumi-resource-command $(BIN)/pulumi
 	pulumi plugin install resource command $(COMMAND_VERSION) --file $< --reinstall
 $(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random: $(PLUGINS)/pulumi-resource-random $(BIN)/pulumi
 	pulumi plugin install resource random $(RANDOM_VERSION) --file $< --reinstall
+
+## Host packages the tests use: haproxy -c for the golden configs, sshd for the plugin tests.
+HOST_PACKAGES := haproxy openssh-server openssh-client
+host-deps:
+	@missing=$$(for p in $(HOST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi
 
 ## Lab -------------------------------------------------------------------------------------------
 lab-up:
@@ -89,7 +95,7 @@ test-tools: tools
 	cd tools/command && $(GO_TEST) ./...
 	cd tools/random && $(GO_TEST) ./...
 
-test: tools lab-up vet
+test: host-deps tools lab-up vet
 	$(MAKE) test-tools
 	PGSVC_E2E=1 $(GO_TEST) -timeout 60m ./...
 
