@@ -28,6 +28,7 @@ func main() {
 			return err
 		}
 		ctx.Export("serviceUrls", cluster.ServiceURLs)
+		ctx.Export("userPasswords", cluster.UserPasswords)
 		ctx.Export("statsUrl", cluster.StatsURL)
 		ctx.Export("statsAuth", cluster.StatsAuth)
 		ctx.Export("vip", pulumi.String(spec.Cluster.VIP.Address))

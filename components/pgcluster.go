@@ -24,6 +24,8 @@ type PgCluster struct {
 	pulumi.ResourceState
 	// ServiceURLs are connection URLs by service name (secret: they carry passwords).
 	ServiceURLs pulumi.StringMapOutput
+	// UserPasswords are the cluster users' passwords (secret).
+	UserPasswords pulumi.StringMapOutput
 	StatsURL    pulumi.StringOutput
 	StatsAuth   pulumi.StringOutput
 }
@@ -101,10 +103,11 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 	}
 
 	pc.ServiceURLs = serviceURLs(c, pw)
+	pc.UserPasswords = pw.Pick(userNames(c)...)
 	pc.StatsURL = pulumi.Sprintf("http://%s:%d/", accessHost(c), c.Ports.HAProxyStats)
 	pc.StatsAuth = pulumi.ToSecret(pulumi.Sprintf("admin:%s", pw[render.SecretHAProxy])).(pulumi.StringOutput)
 	return pc, ctx.RegisterResourceOutputs(pc, pulumi.Map{
-		"serviceUrls": pc.ServiceURLs, "statsUrl": pc.StatsURL, "statsAuth": pc.StatsAuth,
+		"serviceUrls": pc.ServiceURLs, "userPasswords": pc.UserPasswords, "statsUrl": pc.StatsURL, "statsAuth": pc.StatsAuth,
 	})
 }
 

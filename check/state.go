@@ -1,0 +1,90 @@
+// Package check connects through every host and port of a cluster and tells where each
+// connection landed, and where it should have landed given the cluster's live Patroni state.
+package check
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"pgsvc/stacks"
+)
+
+// State is what Patroni reports right now: each member's answer to each health endpoint.
+type State struct {
+	// Status maps a check path (e.g. /primary) to the members answering 200 on it.
+	Status map[string]map[string]bool
+}
+
+// Leader is the member that answers 200 on /primary, or "" if none does.
+func (s State) Leader() string {
+	for m, ok := range s.Status["/primary"] {
+		if ok {
+			return m
+		}
+	}
+	return ""
+}
+
+// ReadState asks every member's Patroni REST API about every check path the cluster uses,
+// the way HAProxy does (an OPTIONS request; only the status counts).
+func ReadState(ctx context.Context, c *stacks.Cluster) State {
+	paths := map[string]bool{"/primary": true}
+	for _, s := range c.AllServices() {
+		paths[s.Check] = true
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	st := State{Status: map[string]map[string]bool{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for path := range paths {
+		st.Status[path] = map[string]bool{}
+		for _, m := range c.Members {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok := probeREST(ctx, client, fmt.Sprintf("http://%s:%d%s", m.IP, c.Ports.Patroni, path))
+				mu.Lock()
+				st.Status[path][c.MemberName(m)] = ok
+				mu.Unlock()
+			}()
+		}
+	}
+	wg.Wait()
+	return st
+}
+
+func probeREST(ctx context.Context, client *http.Client, url string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodOptions, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// Expected lists the members a service may route to now: its selected servers whose check
+// passes, or when none does, its backup servers whose check passes.
+func Expected(c *stacks.Cluster, s stacks.Service, st State) []string {
+	var primary, backup []string
+	for _, sv := range c.Servers(s) {
+		if !st.Status[s.Check][sv.Name] {
+			continue
+		}
+		if sv.Backup {
+			backup = append(backup, sv.Name)
+		} else {
+			primary = append(primary, sv.Name)
+		}
+	}
+	if len(primary) > 0 {
+		return primary
+	}
+	return backup
+}

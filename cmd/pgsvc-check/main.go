@@ -1,0 +1,68 @@
+// Command pgsvc-check connects to a deployed stack through every host form and port, and prints
+// where each connection landed. It exits 1 when any connection is refused or routed wrongly.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+
+	"pgsvc/check"
+	"pgsvc/stacks"
+)
+
+func main() {
+	stack := flag.String("stack", "dev", "the Pulumi stack to check")
+	pulumi := flag.String("pulumi", "pulumi", "the Pulumi CLI")
+	flag.Parse()
+	if err := run(*stack, *pulumi); err != nil {
+		fmt.Fprintln(os.Stderr, "pgsvc-check:", err)
+		os.Exit(1)
+	}
+}
+
+func run(stack, pulumi string) error {
+	var cfg map[string]struct {
+		Value string `json:"value"`
+	}
+	if err := pulumiJSON(pulumi, &cfg, "config", "--json", "--stack", stack); err != nil {
+		return err
+	}
+	spec, err := stacks.Load(func(key string) (string, bool) { v, ok := cfg[key]; return v.Value, ok })
+	if err != nil {
+		return err
+	}
+	var outs struct {
+		UserPasswords check.Credentials `json:"userPasswords"`
+	}
+	if err := pulumiJSON(pulumi, &outs, "stack", "output", "--json", "--show-secrets", "--stack", stack); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	c := &spec.Cluster
+	routes := check.Plan(c, check.ReadState(ctx, c), check.HostForms(c, len(spec.Infra) > 0), outs.UserPasswords)
+	var resolver *net.Resolver // the system's, when there is no infra node
+	if len(spec.Infra) > 0 {
+		resolver = check.Resolver(spec.Infra[0].IP)
+	}
+	check.Run(ctx, routes, resolver)
+	if bad := check.Report(os.Stdout, routes); bad > 0 {
+		return fmt.Errorf("%d of %d connections failed or landed on the wrong member", bad, len(routes))
+	}
+	return nil
+}
+
+func pulumiJSON(pulumi string, into any, args ...string) error {
+	out, err := exec.Command(pulumi, args...).Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			return fmt.Errorf("pulumi %v: %v: %s", args, err, ee.Stderr)
+		}
+		return fmt.Errorf("pulumi %v: %v", args, err)
+	}
+	return json.Unmarshal(out, into)
+}
