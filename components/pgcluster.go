@@ -26,8 +26,8 @@ type PgCluster struct {
 	ServiceURLs pulumi.StringMapOutput
 	// UserPasswords are the cluster users' passwords (secret).
 	UserPasswords pulumi.StringMapOutput
-	StatsURL    pulumi.StringOutput
-	StatsAuth   pulumi.StringOutput
+	StatsURL      pulumi.StringOutput
+	StatsAuth     pulumi.StringOutput
 }
 
 // NewPgCluster deploys spec.

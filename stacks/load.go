@@ -59,3 +59,14 @@ func decodeStrict(value string, into any) error {
 	}
 	return nil
 }
+
+// LoadConfigJSON loads a spec from the output of `pulumi config --json`.
+func LoadConfigJSON(data []byte) (*Spec, error) {
+	var cfg map[string]struct {
+		Value string `json:"value"`
+	}
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return nil, fmt.Errorf("reading stack config: %w", err)
+	}
+	return Load(func(key string) (string, bool) { v, ok := cfg[key]; return v.Value, ok })
+}

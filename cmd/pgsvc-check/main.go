@@ -26,21 +26,23 @@ func main() {
 }
 
 func run(stack, pulumi string) error {
-	var cfg map[string]struct {
-		Value string `json:"value"`
-	}
-	if err := pulumiJSON(pulumi, &cfg, "config", "--json", "--stack", stack); err != nil {
+	raw, err := pulumiOutput(pulumi, "config", "--json", "--stack", stack)
+	if err != nil {
 		return err
 	}
-	spec, err := stacks.Load(func(key string) (string, bool) { v, ok := cfg[key]; return v.Value, ok })
+	spec, err := stacks.LoadConfigJSON(raw)
 	if err != nil {
 		return err
 	}
 	var outs struct {
 		UserPasswords check.Credentials `json:"userPasswords"`
 	}
-	if err := pulumiJSON(pulumi, &outs, "stack", "output", "--json", "--show-secrets", "--stack", stack); err != nil {
+	raw, err = pulumiOutput(pulumi, "stack", "output", "--json", "--show-secrets", "--stack", stack)
+	if err != nil {
 		return err
+	}
+	if err := json.Unmarshal(raw, &outs); err != nil {
+		return fmt.Errorf("reading stack outputs: %w", err)
 	}
 	ctx := context.Background()
 	c := &spec.Cluster
@@ -56,13 +58,10 @@ func run(stack, pulumi string) error {
 	return nil
 }
 
-func pulumiJSON(pulumi string, into any, args ...string) error {
+func pulumiOutput(pulumi string, args ...string) ([]byte, error) {
 	out, err := exec.Command(pulumi, args...).Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			return fmt.Errorf("pulumi %v: %v: %s", args, err, ee.Stderr)
-		}
-		return fmt.Errorf("pulumi %v: %v", args, err)
+	if ee, ok := err.(*exec.ExitError); ok {
+		return nil, fmt.Errorf("pulumi %v: %v: %s", args, err, ee.Stderr)
 	}
-	return json.Unmarshal(out, into)
+	return out, err
 }

@@ -5,6 +5,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pgsvc/stacks"
 )
 
 // Root is the repository's top directory.
@@ -105,3 +108,36 @@ func (s *Stack) MustRun(t *testing.T, timeout time.Duration, args ...string) str
 
 // LabKey is the lab's root SSH key (lab/lab up creates it).
 const LabKey = "/var/lib/pgsvc-lab/ssh/id_ed25519"
+
+// DevStack is the dev stack on the repository's own backend, as `make up` deployed it.
+func DevStack(t *testing.T) *Stack {
+	t.Helper()
+	if !E2E() {
+		t.Skip("end-to-end test: run with PGSVC_E2E=1 (make test) after make up")
+	}
+	root := Root()
+	state := filepath.Join(root, ".state")
+	return &Stack{Dir: root, Name: "dev", Env: append(Toolchain(t),
+		"PULUMI_BACKEND_URL=file://"+filepath.Join(state, "backend"),
+		"PULUMI_CONFIG_PASSPHRASE_FILE="+filepath.Join(state, "passphrase"),
+	)}
+}
+
+// Outputs reads the stack's outputs, secrets shown, into v.
+func (s *Stack) Outputs(t *testing.T, v any) {
+	t.Helper()
+	out := s.MustRun(t, time.Minute, "stack", "output", "--json", "--show-secrets")
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("stack outputs: %v\n%s", err, out)
+	}
+}
+
+// Spec loads the stack's config through the same validation the program uses.
+func (s *Stack) Spec(t *testing.T) *stacks.Spec {
+	t.Helper()
+	spec, err := stacks.LoadConfigJSON([]byte(s.MustRun(t, time.Minute, "config", "--json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec
+}
