@@ -1,0 +1,211 @@
+// Package e2e tests a deployed dev stack on the lab: routing of every service, replication,
+// the stats page, and that a rerun changes nothing. Run by make test after make up.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"pgsvc/check"
+	"pgsvc/tests/cli"
+)
+
+type outputs struct {
+	UserPasswords check.Credentials `json:"userPasswords"`
+	StatsURL      string            `json:"statsUrl"`
+	StatsAuth     string            `json:"statsAuth"`
+	ServiceURLs   map[string]string `json:"serviceUrls"`
+}
+
+func TestRerunChangesNothing(t *testing.T) {
+	s := cli.DevStack(t)
+	s.MustRun(t, 10*time.Minute, "preview", "--expect-no-changes")
+	// A command only runs when its resource is created, updated or deleted: with no change
+	// planned, the up below runs none.
+	s.MustRun(t, 10*time.Minute, "up", "--yes", "--expect-no-changes")
+}
+
+func TestEveryHostFormAndPortRoutes(t *testing.T) {
+	s := cli.DevStack(t)
+	spec := s.Spec(t)
+	var outs outputs
+	s.Outputs(t, &outs)
+	c := &spec.Cluster
+	ctx := context.Background()
+	st := check.ReadState(ctx, c)
+	if st.Leader() == "" {
+		t.Fatal("no member answers /primary")
+	}
+	routes := check.Plan(c, st, check.HostForms(c, true), outs.UserPasswords)
+	check.Run(ctx, routes, check.Resolver(spec.Infra[0].IP))
+	var report strings.Builder
+	if bad := check.Report(&report, routes); bad > 0 {
+		t.Errorf("%d wrong routes:\n%s", bad, report.String())
+	}
+	t.Logf("\n%s", report.String())
+}
+
+// TestReplicaServiceSpreads connects to 5434 repeatedly: both replicas must serve it.
+func TestReplicaServiceSpreads(t *testing.T) {
+	s := cli.DevStack(t)
+	spec := s.Spec(t)
+	var outs outputs
+	s.Outputs(t, &outs)
+	seen := map[string]int{}
+	for i := 0; i < 12; i++ {
+		l := check.Probe(context.Background(), check.Target{Host: spec.Cluster.VIP.Address, Port: 5434, User: "test",
+			Password: outs.UserPasswords["test"], Database: "test"}, nil)
+		if l.Err != nil {
+			t.Fatal(l.Err)
+		}
+		if !l.InRecovery {
+			t.Errorf("5434 landed on %s, which is not in recovery", l.Member)
+		}
+		seen[l.Member]++
+	}
+	if seen["pg-test-2"] == 0 || seen["pg-test-3"] == 0 {
+		t.Errorf("5434 did not spread over both replicas: %v", seen)
+	}
+}
+
+func TestMultiHostURLs(t *testing.T) {
+	s := cli.DevStack(t)
+	spec := s.Spec(t)
+	var outs outputs
+	s.Outputs(t, &outs)
+	var hosts []string
+	for _, m := range spec.Cluster.Members {
+		hosts = append(hosts, fmt.Sprintf("%s:%d", m.IP, spec.Cluster.Ports.PgBouncer))
+	}
+	for attrs, wantRecovery := range map[string]bool{"primary": false, "prefer-standby": true} {
+		url := fmt.Sprintf("postgres://test:%s@%s/test?sslmode=disable&target_session_attrs=%s", outs.UserPasswords["test"], strings.Join(hosts, ","), attrs)
+		cfg, err := pgx.ParseConfig(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err != nil {
+			cancel()
+			t.Fatalf("target_session_attrs=%s: %v", attrs, err)
+		}
+		var recovery bool
+		err = conn.QueryRow(ctx, "select pg_is_in_recovery()").Scan(&recovery)
+		conn.Close(ctx)
+		cancel()
+		if err != nil || recovery != wantRecovery {
+			t.Errorf("target_session_attrs=%s: in recovery %v (want %v), %v", attrs, recovery, wantRecovery, err)
+		}
+	}
+}
+
+// TestWriteThenReadThroughServices writes a row through 5433 and reads it back through 5434.
+func TestWriteThenReadThroughServices(t *testing.T) {
+	s := cli.DevStack(t)
+	spec := s.Spec(t)
+	var outs outputs
+	s.Outputs(t, &outs)
+	vip, pw := spec.Cluster.VIP.Address, outs.UserPasswords["test"]
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	w := connect(t, ctx, vip, 5433, "test", pw)
+	defer w.Close(ctx)
+	token := fmt.Sprintf("row-%d", time.Now().UnixNano())
+	if _, err := w.Exec(ctx, "create table if not exists e2e_rows (token text primary key, at timestamptz default now())"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Exec(ctx, "insert into e2e_rows (token) values ($1)", token); err != nil {
+		t.Fatal(err)
+	}
+	r := connect(t, ctx, vip, 5434, "test", pw)
+	defer r.Close(ctx)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		var n int
+		if err := r.QueryRow(ctx, "select count(*) from e2e_rows where token = $1", token).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("row written through 5433 not visible through 5434 after 20s")
+		}
+	}
+}
+
+func TestStatsPage(t *testing.T) {
+	s := cli.DevStack(t)
+	var outs outputs
+	s.Outputs(t, &outs)
+	user, pass, _ := strings.Cut(outs.StatsAuth, ":")
+	client := &http.Client{Timeout: 5 * time.Second}
+	for _, tc := range []struct {
+		path string
+		auth bool
+		want int
+	}{{"", false, 401}, {"", true, 200}, {"metrics", false, 401}, {"metrics", true, 200}} {
+		req, _ := http.NewRequest(http.MethodGet, outs.StatsURL+tc.path, nil)
+		if tc.auth {
+			req.SetBasicAuth(user, pass)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("GET %s%s (auth %v): %d, want %d", outs.StatsURL, tc.path, tc.auth, resp.StatusCode, tc.want)
+		}
+	}
+}
+
+func connect(t *testing.T, ctx context.Context, host string, port int, user, password string) *pgx.Conn {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=%s dbname=test sslmode=disable", host, port, user))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Password = password
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatalf("connect %s:%d as %s: %v", host, port, user, err)
+	}
+	return conn
+}
+
+// TestServiceURLsConnect uses each exported connection URL as a user would.
+func TestServiceURLsConnect(t *testing.T) {
+	s := cli.DevStack(t)
+	var outs outputs
+	s.Outputs(t, &outs)
+	for _, name := range []string{"primary", "replica", "default", "offline"} {
+		url, ok := outs.ServiceURLs[name]
+		if !ok {
+			t.Errorf("no URL output for service %s", name)
+			continue
+		}
+		cfg, err := pgx.ParseConfig(url + "?sslmode=disable")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err == nil {
+			err = conn.Ping(ctx)
+			conn.Close(ctx)
+		}
+		cancel()
+		if err != nil {
+			t.Errorf("service %s URL: %v", name, err)
+		}
+	}
+}
