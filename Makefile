@@ -88,16 +88,22 @@ destroy: stack
 GO_TEST := go test -count=1
 
 test-unit:
-	$(GO_TEST) ./stacks/... ./components/... ./tests/unit/...
+	$(GO_TEST) ./stacks/... ./render/... ./components/... ./check/... ./tests/unit/...
 
 test-tools: tools
 	cd tools/cli && $(GO_TEST) ./...
 	cd tools/command && $(GO_TEST) ./...
-	cd tools/random && $(GO_TEST) ./...
+	cd tools/random && PULUMI_RESOURCE_RANDOM=$(PLUGINS)/pulumi-resource-random $(GO_TEST) ./...
 
-test: host-deps tools lab-up vet
-	$(MAKE) test-tools
+# Everything: unit and mock tests, the toolchain's own tests, then a deploy of the dev stack on
+# the lab and the end-to-end tests against it.
+test: host-deps tools vet
+	$(MAKE) test-unit test-tools
+	$(MAKE) up
 	PGSVC_E2E=1 $(GO_TEST) -timeout 60m ./...
+
+check: stack
+	go run ./cmd/pgsvc-check -stack $(STACK) -pulumi $(BIN)/pulumi
 
 vet:
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.tools/*')); \
