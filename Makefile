@@ -72,7 +72,11 @@ stack: tools $(STATE)/passphrase
 	mkdir -p $(STATE)/backend
 	pulumi stack select $(STACK) 2>/dev/null || pulumi stack init $(STACK) --non-interactive
 
-up: tools lab-up stack
+# A stack that does not exist yet gets fresh lab nodes: disks left by another checkout's stack
+# would hold a cluster this state knows nothing of.
+up: tools lab-up $(STATE)/passphrase
+	mkdir -p $(STATE)/backend
+	pulumi stack select $(STACK) 2>/dev/null || { lab/lab reset && pulumi stack init $(STACK) --non-interactive; }
 	pulumi up --stack $(STACK) --yes --non-interactive --skip-preview
 
 preview: stack
@@ -100,7 +104,7 @@ test-tools: tools
 test: host-deps tools vet
 	$(MAKE) test-unit test-tools
 	$(MAKE) up
-	PGSVC_E2E=1 $(GO_TEST) -timeout 60m ./...
+	PGSVC_E2E=1 $(GO_TEST) -p 1 -timeout 60m ./...
 
 check: stack
 	go run ./cmd/pgsvc-check -stack $(STACK) -pulumi $(BIN)/pulumi

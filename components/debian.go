@@ -36,6 +36,8 @@ func installScript(packages []string) string {
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 export DEBIAN_FRONTEND=noninteractive
+# finish what an interrupted earlier run left half-configured
+dpkg --configure -a >/dev/null
 apt-get -q update >/dev/null
 apt-get -q install -y --no-install-recommends %s >/dev/null
 `, strings.Join(pkgs, " "))
