@@ -13,7 +13,7 @@ import (
 // member carries the command, and whichever leads when it runs applies it.
 func onPrimary(c *stacks.Cluster, sql string) string {
 	return fmt.Sprintf(`if %s; then
-  runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres %s
+  cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres %s
 fi`, httpStatusIs(fmt.Sprintf("http://127.0.0.1:%d/primary", c.Ports.Patroni), 200), sql)
 }
 

@@ -36,10 +36,12 @@ func installScript(packages []string) string {
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 export DEBIAN_FRONTEND=noninteractive
-# finish what an interrupted earlier run left half-configured
-dpkg --configure -a >/dev/null
-apt-get -q update >/dev/null
-apt-get -q install -y --no-install-recommends %s >/dev/null
+log=$(mktemp)
+# finish what an interrupted earlier run left half-configured, then install
+if ! { dpkg --configure -a && apt-get -q update && apt-get -q install -y --no-install-recommends %s; } >"$log" 2>&1; then
+  tail -n 30 "$log" >&2; rm -f "$log"; exit 1
+fi
+rm -f "$log"
 `, strings.Join(pkgs, " "))
 }
 

@@ -7,8 +7,9 @@ import (
 	"pgsvc/stacks"
 )
 
-// haproxyCheck validates the whole configuration as HAProxy will load it.
-const haproxyCheck = "haproxy -c -q -f /etc/haproxy/haproxy.cfg -f " + render.HAProxyServicesDir
+// haproxyCheck validates the whole configuration as HAProxy will load it; its findings go to
+// stderr, where a failed run shows them.
+const haproxyCheck = "mkdir -p " + render.HAProxyServicesDir + " && haproxy -c -f /etc/haproxy/haproxy.cfg -f " + render.HAProxyServicesDir + " >/dev/null"
 
 // HAProxyArgs place the load balancer on one member.
 type HAProxyArgs struct {
