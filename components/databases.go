@@ -9,12 +9,17 @@ import (
 	"pgsvc/stacks"
 )
 
-// onPrimary runs SQL from stdin as postgres, but only on the member that is primary now: every
-// member carries the command, and whichever leads when it runs applies it.
-func onPrimary(c *stacks.Cluster, sql string) string {
+// onPrimary runs command as postgres, but only on the member that is primary now: every member
+// carries the command, and whichever leads when it runs applies it.
+func onPrimary(c *stacks.Cluster, command string) string {
 	return fmt.Sprintf(`if %s; then
-  cd / && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres %s
-fi`, httpStatusIs(fmt.Sprintf("http://127.0.0.1:%d/primary", c.Ports.Patroni), 200), sql)
+  cd / && runuser -u postgres -- %s
+fi`, httpStatusIs(fmt.Sprintf("http://127.0.0.1:%d/primary", c.Ports.Patroni), 200), command)
+}
+
+// psql runs SQL from stdin, or the given arguments, stopping at the first error.
+func psql(args string) string {
+	return "psql -X -q -v ON_ERROR_STOP=1 -d postgres " + args
 }
 
 // newRoles creates the base roles, the users and the databases through one member.
@@ -22,7 +27,7 @@ func newRoles(ctx *pulumi.Context, name string, spec *stacks.Spec, node *Node, p
 	c := &spec.Cluster
 	conn := node.Conn
 	base, err := run(ctx, name+"-base-roles", conn, step{
-		Create: onPrimary(c, ""), Stdin: pulumi.String(string(render.BaseRolesSQL())),
+		Create: onPrimary(c, psql("")), Stdin: pulumi.String(string(render.BaseRolesSQL())),
 	}, parent, after)
 	if err != nil {
 		return err
@@ -32,9 +37,9 @@ func newRoles(ctx *pulumi.Context, name string, spec *stacks.Spec, node *Node, p
 		u := u
 		sql := pw[u.Name].ApplyT(func(p string) string { return string(render.UserSQL(c, u, p)) }).(pulumi.StringOutput)
 		cmd, err := run(ctx, name+"-user-"+u.Name, conn, step{
-			Create: onPrimary(c, ""),
+			Create: onPrimary(c, psql("")),
 			Stdin:  pulumi.ToSecret(sql).(pulumi.StringOutput),
-			Delete: onPrimary(c, "-c "+shellQuote(string(render.UserDisableSQL(u)))),
+			Delete: onPrimary(c, psql("-c "+shellQuote(string(render.UserDisableSQL(u))))),
 		}, parent, []pulumi.Resource{base})
 		if err != nil {
 			return err
@@ -43,7 +48,7 @@ func newRoles(ctx *pulumi.Context, name string, spec *stacks.Spec, node *Node, p
 	}
 	for _, d := range c.Databases {
 		if _, err := run(ctx, name+"-database-"+d.Name, conn, step{
-			Create: onPrimary(c, ""), Stdin: pulumi.String(string(render.DatabaseSQL(d))),
+			Create: onPrimary(c, psql("")), Stdin: pulumi.String(string(render.DatabaseSQL(d))),
 		}, parent, users); err != nil {
 			return err
 		}

@@ -95,6 +95,9 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 		if err := newRoles(ctx, member, spec, nodes[member], pw, pc, postgres); err != nil {
 			return nil, err
 		}
+		if err := newDynamicConfig(ctx, member, c, nodes[member], pc, postgres); err != nil {
+			return nil, err
+		}
 	}
 	for _, n := range spec.Infra {
 		if _, err := NewDnsmasq(ctx, n.Name+"-dnsmasq", &DnsmasqArgs{Spec: spec, Node: nodes[n.Name], Infra: n}, pulumi.Parent(pc)); err != nil {

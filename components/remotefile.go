@@ -51,10 +51,7 @@ func derivedContent[T any](in pulumi.Output, fn func(T) render.File, zero T) con
 // the file only while it still holds the content that command wrote.
 func writeFile(ctx *pulumi.Context, name string, conn Conn, c content, ops fileOps, parent pulumi.Resource, deps []pulumi.Resource) (*remote.Command, error) {
 	f := c.meta
-	hash := c.text.ApplyT(func(s string) string {
-		sum := sha256.Sum256([]byte(s))
-		return hex.EncodeToString(sum[:])
-	}).(pulumi.StringOutput)
+	hash := c.text.ApplyT(sha256Hex).(pulumi.StringOutput)
 	if f.Secret {
 		hash = pulumi.ToSecret(hash).(pulumi.StringOutput)
 	}
@@ -96,4 +93,9 @@ if [ -f "$f" ] && [ "$(sha256sum < "$f" | cut -d' ' -f1)" = "$PGSVC_SHA256" ]; t
 		Env:      pulumi.StringMap{"PGSVC_SHA256": hash},
 		Triggers: pulumi.Array{hash},
 	}, parent, deps)
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

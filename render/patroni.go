@@ -31,6 +31,7 @@ func PatroniConfig(s *stacks.Spec, m stacks.Member, sec Secrets) File {
 		"C": c, "M": m, "Name": c.MemberName(m), "Plan": c.Plan(), "Namespace": patroniNamespace,
 		"EtcdSection": map[string]string{stacks.DCSv2: "etcd", stacks.DCSv3: "etcd3"}[s.Etcd.API],
 		"EtcdHosts":   strings.Join(hosts, ","), "DataDir": DataDir(c),
+		"DCS":       indent(string(PatroniDynamicConfig(c)), "    "),
 		"BinDir":    fmt.Sprintf("/usr/lib/postgresql/%d/bin", c.Version),
 		"Superuser": sec[SecretSuperuser], "Replication": sec[SecretReplication],
 		"APIPassword":   sec[SecretPatroniAPI],
@@ -39,4 +40,20 @@ func PatroniConfig(s *stacks.Spec, m stacks.Member, sec Secrets) File {
 	}
 	return File{Path: "/etc/patroni/config.yml", Mode: "0600", Owner: userPostgres, Group: userPostgres,
 		Content: execute("patroni.yml.tmpl", data), Secret: true}
+}
+
+// PatroniDynamicConfig is the cluster-wide part of Patroni's configuration, which lives in the
+// DCS: patroni.yml seeds it at bootstrap, and later changes are applied with patronictl.
+func PatroniDynamicConfig(c *stacks.Cluster) []byte {
+	return execute("patroni-dynamic.yml.tmpl", c)
+}
+
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if l != "" && l != "\n" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "")
 }

@@ -33,6 +33,8 @@ type Stack struct {
 	Dir  string
 	Name string
 	Env  []string
+	// ConfigFile replaces the stack's Pulumi.<stack>.yaml when set.
+	ConfigFile string
 }
 
 // Toolchain returns the environment that runs the repository's CLI and plugins. Without a built
@@ -78,6 +80,9 @@ func (s *Stack) Run(t *testing.T, timeout time.Duration, args ...string) (string
 	defer cancel()
 	if args[0] != "stack" || len(args) < 2 || args[1] != "init" {
 		args = append(args, "--stack", s.Name)
+	}
+	if s.ConfigFile != "" && (args[0] == "up" || args[0] == "preview" || args[0] == "config" || args[0] == "destroy") {
+		args = append(args, "--config-file", s.ConfigFile)
 	}
 	cmd := exec.CommandContext(ctx, filepath.Join(Root(), ".tools", "bin", "pulumi"), append(args, "--non-interactive")...)
 	cmd.Dir = s.Dir
@@ -140,4 +145,56 @@ func (s *Stack) Spec(t *testing.T) *stacks.Spec {
 		t.Fatal(err)
 	}
 	return spec
+}
+
+// LabSSH runs a command as root on a lab node and returns its standard output.
+func LabSSH(ip, command string) (string, error) {
+	out, err := exec.Command("ssh", "-i", LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10", "root@"+ip, command).Output()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(out), fmt.Errorf("ssh %s %q: %v: %s", ip, command, err, ee.Stderr)
+	}
+	return string(out), err
+}
+
+// Lab runs lab/lab with args (kill, start, ...).
+func Lab(t *testing.T, args ...string) {
+	t.Helper()
+	out, err := exec.Command(filepath.Join(Root(), "lab", "lab"), args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("lab %v: %v\n%s", args, err, out)
+	}
+}
+
+// WithConfig returns the stack with its config edited by edit, in a file of the test's own; the
+// committed config stays untouched. Each key's value is the decoded JSON object.
+func (s *Stack) WithConfig(t *testing.T, edit func(cfg map[string]any)) *Stack {
+	t.Helper()
+	var raw map[string]struct {
+		Value string `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(s.MustRun(t, time.Minute, "config", "--json")), &raw); err != nil {
+		t.Fatal(err)
+	}
+	cfg := map[string]any{}
+	for k, v := range raw {
+		var val any
+		if err := json.Unmarshal([]byte(v.Value), &val); err != nil {
+			val = v.Value
+		}
+		cfg[k] = val
+	}
+	edit(cfg)
+	// JSON is YAML: the config file can be written as JSON.
+	doc, err := json.MarshalIndent(map[string]any{"config": cfg}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "Pulumi."+s.Name+".yaml")
+	if err := os.WriteFile(file, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	edited := *s
+	edited.ConfigFile = file
+	return &edited
 }

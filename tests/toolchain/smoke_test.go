@@ -3,7 +3,6 @@ package toolchain
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,7 +59,7 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("remote command output: %v", outs["remoteStdout"])
 	}
 	if remote {
-		got, err := labSSH("cat /tmp/pgsvc-smoke-secret; stat -c %a /tmp/pgsvc-smoke-secret; cat /tmp/pgsvc-smoke-copy/sub/b.txt")
+		got, err := cli.LabSSH(labHost, "cat /tmp/pgsvc-smoke-secret; stat -c %a /tmp/pgsvc-smoke-secret; cat /tmp/pgsvc-smoke-copy/sub/b.txt")
 		if err != nil || got != password+"600\nsub/b.txt" {
 			t.Errorf("on the node: %q, %v", got, err)
 		}
@@ -110,7 +109,7 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("destroy did not run the delete command: %q", m)
 	}
 	if remote {
-		got, err := labSSH("ls -d /tmp/pgsvc-smoke-* 2>/dev/null | wc -l")
+		got, err := cli.LabSSH(labHost, "ls -d /tmp/pgsvc-smoke-* 2>/dev/null | wc -l")
 		if err != nil || got != "0\n" {
 			t.Errorf("remote files left after destroy: %q, %v", got, err)
 		}
@@ -127,10 +126,4 @@ func TestSmoke(t *testing.T) {
 	if len(resources) != 0 {
 		t.Errorf("%d resources left after destroy", len(resources))
 	}
-}
-
-func labSSH(command string) (string, error) {
-	out, err := exec.Command("ssh", "-i", cli.LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10", "root@"+labHost, command).Output()
-	return string(out), err
 }

@@ -1,0 +1,64 @@
+package ha
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"pgsvc/tests/outage"
+)
+
+// TestDelayedReplica makes pg-test-3 a delayed replica behind the delayed service: a row shows
+// up there only after the delay, while the normal replica service has it at once.
+func TestDelayedReplica(t *testing.T) {
+	const delay = 10 * time.Second
+	c := setup(t)
+	defer c.restoreLeader(t)
+	c.deployWith(t, func(cl map[string]any) {
+		members := cl["members"].([]any)
+		members[2].(map[string]any)["delay"] = fmt.Sprintf("%ds", int(delay.Seconds()))
+		cl["defaultServices"] = []any{"primary", "replica", "default", "offline", "delayed"}
+	})
+	vip := c.spec.Cluster.VIP.Address
+	eventually(t, time.Minute, "the delayed service on pg-test-3", func() bool { return c.landsOn(vip, 5437) == "pg-test-3" })
+	eventually(t, time.Minute, "5434 without the delayed member", func() bool {
+		for i := 0; i < 6; i++ {
+			if c.landsOn(vip, 5434) != "pg-test-2" {
+				return false
+			}
+		}
+		return true
+	})
+
+	ctx := context.Background()
+	w, err := outage.Connect(ctx, c.target(vip, 5433))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close(ctx)
+	if _, err := w.Exec(ctx, "create table if not exists delayed_probe (token text primary key)"); err != nil {
+		t.Fatal(err)
+	}
+	token := fmt.Sprintf("t%d", time.Now().UnixNano())
+	written := time.Now()
+	if _, err := w.Exec(ctx, "insert into delayed_probe values ($1)", token); err != nil {
+		t.Fatal(err)
+	}
+	visible := func(port int) bool {
+		conn, err := outage.Connect(ctx, c.target(vip, port))
+		if err != nil {
+			return false
+		}
+		defer conn.Close(ctx)
+		var n int
+		return conn.QueryRow(ctx, "select count(*) from delayed_probe where token = $1", token).Scan(&n) == nil && n == 1
+	}
+	eventually(t, 5*time.Second, "the row on the replica service", func() bool { return visible(5434) })
+	eventually(t, delay+30*time.Second, "the row on the delayed service", func() bool { return visible(5437) })
+	seen := time.Since(written)
+	t.Logf("row visible on the delayed replica after %.1fs (delay %s)", seen.Seconds(), delay)
+	if seen < delay-time.Second {
+		t.Errorf("the delayed replica showed the row after %.1fs, before its %s delay", seen.Seconds(), delay)
+	}
+}

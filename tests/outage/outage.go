@@ -1,0 +1,112 @@
+// Package outage measures how long clients cannot write through a service while the cluster
+// changes leaders, and which acknowledged writes survive. The HA tests and the benchmarks share it.
+package outage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"pgsvc/check"
+)
+
+// Table is where the write loop records its rows.
+const Table = "pgsvc_outage_probe"
+
+// Result is what one write loop saw.
+type Result struct {
+	// Acked are the ids the server acknowledged, in order.
+	Acked []int64
+	// MaxGap is the longest time between two acknowledged writes: the write outage.
+	MaxGap time.Duration
+	// Failed counts attempts that did not succeed.
+	Failed int
+}
+
+// Loop writes one row every interval through target until ctx ends, reconnecting after any
+// error, and returns what was acknowledged. Ids start at first.
+func Loop(ctx context.Context, target check.Target, interval time.Duration, first int64) Result {
+	var res Result
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+	}()
+	last := time.Now()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for id := first; ; id++ {
+		select {
+		case <-ctx.Done():
+			return res
+		case <-tick.C:
+		}
+		if err := write(ctx, &conn, target, id); err != nil {
+			res.Failed++
+			continue
+		}
+		now := time.Now()
+		if gap := now.Sub(last); gap > res.MaxGap && len(res.Acked) > 0 {
+			res.MaxGap = gap
+		}
+		last = now
+		res.Acked = append(res.Acked, id)
+	}
+}
+
+func write(ctx context.Context, conn **pgx.Conn, t check.Target, id int64) error {
+	attempt, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if *conn == nil {
+		c, err := Connect(attempt, t)
+		if err != nil {
+			return err
+		}
+		*conn = c
+	}
+	if _, err := (*conn).Exec(attempt, "insert into "+Table+" (id) values ($1)", id); err != nil {
+		(*conn).Close(context.Background())
+		*conn = nil
+		return err
+	}
+	return nil
+}
+
+// Connect opens a plain-protocol connection (PgBouncer runs in transaction mode).
+func Connect(ctx context.Context, t check.Target) (*pgx.Conn, error) {
+	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d dbname=%s sslmode=disable connect_timeout=2", t.Host, t.Port, t.Database))
+	if err != nil {
+		return nil, err
+	}
+	cfg.User, cfg.Password = t.User, t.Password
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	return pgx.ConnectConfig(ctx, cfg)
+}
+
+// Prepare creates the probe table through target, empty.
+func Prepare(ctx context.Context, t check.Target) error {
+	conn, err := Connect(ctx, t)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "drop table if exists "+Table+"; create table "+Table+" (id bigint primary key, at timestamptz not null default now())")
+	return err
+}
+
+// Lost lists acknowledged ids that the table no longer holds.
+func Lost(ctx context.Context, t check.Target, acked []int64) ([]int64, error) {
+	conn, err := Connect(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, "select a from unnest($1::bigint[]) a where not exists (select 1 from "+Table+" where id = a)", acked)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
