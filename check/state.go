@@ -31,7 +31,7 @@ func (s State) Leader() string {
 // ReadState asks every member's Patroni REST API about every check path the cluster uses,
 // the way HAProxy does (an OPTIONS request; only the status counts).
 func ReadState(ctx context.Context, c *stacks.Cluster) State {
-	paths := map[string]bool{"/primary": true}
+	paths := map[string]bool{"/primary": true, "/health": true}
 	for _, s := range c.AllServices() {
 		paths[s.Check] = true
 	}

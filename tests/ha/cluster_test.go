@@ -29,9 +29,7 @@ func setup(t *testing.T) *cluster {
 	}
 	s.Outputs(t, &outs)
 	c := &cluster{stack: s, spec: s.Spec(t), creds: outs.UserPasswords}
-	if c.leader() == "" {
-		t.Fatal("the cluster has no leader at the start of the test")
-	}
+	c.settle(t)
 	return c
 }
 
@@ -96,14 +94,31 @@ func (c *cluster) systemctl(t *testing.T, action string, members ...string) {
 func (c *cluster) restoreLeader(t *testing.T) {
 	t.Helper()
 	want := c.spec.Cluster.MemberName(c.spec.Cluster.Primary())
-	eventually(t, 2*time.Minute, "a leader and healthy replicas", func() bool {
-		st := c.state()
-		return st.Leader() != "" && len(trueKeys(st.Status["/health"])) == len(c.spec.Cluster.Members)
-	})
+	c.settle(t)
 	if l := c.leader(); l != want {
 		c.patronictl(t, l, fmt.Sprintf("switchover --leader %s --candidate %s --force", l, want))
 		eventually(t, time.Minute, want+" leads again", func() bool { return c.leader() == want })
 	}
+	c.settle(t)
+}
+
+// settle waits until every member is healthy and the primary service reaches the leader from
+// every member's HAProxy.
+func (c *cluster) settle(t *testing.T) {
+	t.Helper()
+	eventually(t, 2*time.Minute, "a settled cluster", func() bool {
+		st := c.state()
+		leader := st.Leader()
+		if leader == "" || len(trueKeys(st.Status["/health"])) != len(c.spec.Cluster.Members) {
+			return false
+		}
+		for _, m := range c.spec.Cluster.Members {
+			if c.landsOn(m.IP, 5433) != leader {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // deployWith applies an edited stack config, and puts the committed one back after the test.
