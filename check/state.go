@@ -28,12 +28,18 @@ func (s State) Leader() string {
 	return ""
 }
 
-// ReadState asks every member's Patroni REST API about every check path the cluster uses,
-// the way HAProxy does (an OPTIONS request; only the status counts).
+// basePaths are always read: the roles and health of every member.
+var basePaths = []string{"/primary", "/replica", "/read-only", "/sync", "/health"}
+
+// ReadState asks every member's Patroni REST API about the base paths and every check path the
+// cluster's services use, the way HAProxy does (an OPTIONS request; only the status counts).
 func ReadState(ctx context.Context, c *stacks.Cluster) State {
-	paths := map[string]bool{"/primary": true, "/health": true}
+	paths := map[string]bool{}
+	for _, p := range basePaths {
+		paths[p] = true
+	}
 	for _, s := range c.AllServices() {
-		paths[s.Check] = true
+		paths[s.Check], paths[s.BackupCheck] = true, true
 	}
 	client := &http.Client{Timeout: 3 * time.Second}
 	st := State{Status: map[string]map[string]bool{}}
@@ -69,22 +75,21 @@ func probeREST(ctx context.Context, client *http.Client, url string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// Expected lists the members a service may route to now: its selected servers whose check
-// passes, or when none does, its backup servers whose check passes.
+// Expected lists the members a service may route to now: its selected servers that pass its
+// check, or when none does, its backup servers that pass the backup check.
 func Expected(c *stacks.Cluster, s stacks.Service, st State) []string {
-	var primary, backup []string
-	for _, sv := range c.Servers(s) {
-		if !st.Status[s.Check][sv.Name] {
-			continue
-		}
-		if sv.Backup {
-			backup = append(backup, sv.Name)
-		} else {
-			primary = append(primary, sv.Name)
+	if up := passing(c.Servers(s), st.Status[s.Check]); len(up) > 0 {
+		return up
+	}
+	return passing(c.BackupServers(s), st.Status[s.BackupCheck])
+}
+
+func passing(servers []stacks.Server, status map[string]bool) []string {
+	var out []string
+	for _, sv := range servers {
+		if status[sv.Name] {
+			out = append(out, sv.Name)
 		}
 	}
-	if len(primary) > 0 {
-		return primary
-	}
-	return backup
+	return out
 }

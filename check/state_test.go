@@ -8,7 +8,7 @@ import (
 )
 
 func cluster() *stacks.Cluster {
-	c := &stacks.Cluster{Name: "pg-test", DefaultServices: []string{"primary", "replica", "default", "offline"}, Members: []stacks.Member{
+	c := &stacks.Cluster{Name: "pg-test", DefaultServices: []string{"primary", "replica", "default", "offline", "standby"}, Members: []stacks.Member{
 		{Seq: 1, Role: stacks.RolePrimary}, {Seq: 2, Role: stacks.RoleReplica}, {Seq: 3, Role: stacks.RoleReplica, OfflineQuery: true},
 	}}
 	return c
@@ -45,8 +45,11 @@ func TestExpected(t *testing.T) {
 	}{
 		{"primary on leader", "primary", up(map[string][]string{"/primary": {"pg-test-1"}}), []string{"pg-test-1"}},
 		{"primary after failover", "primary", up(map[string][]string{"/primary": {"pg-test-2"}}), []string{"pg-test-2"}},
-		{"replica on replicas", "replica", up(map[string][]string{"/read-only": {"pg-test-1", "pg-test-2", "pg-test-3"}}), []string{"pg-test-2", "pg-test-3"}},
+		{"replica on replicas", "replica", up(map[string][]string{"/replica": {"pg-test-2", "pg-test-3"}, "/read-only": {"pg-test-1", "pg-test-2", "pg-test-3"}}), []string{"pg-test-2", "pg-test-3"}},
 		{"replica falls back to primary", "replica", up(map[string][]string{"/read-only": {"pg-test-1"}}), []string{"pg-test-1"}},
+		{"old primary serves replicas after failover", "replica", up(map[string][]string{"/replica": {"pg-test-1", "pg-test-3"}}), []string{"pg-test-1", "pg-test-3"}},
+		{"standby on sync standby", "standby", up(map[string][]string{"/sync": {"pg-test-2"}, "/primary": {"pg-test-1"}}), []string{"pg-test-2"}},
+		{"standby falls back to primary", "standby", up(map[string][]string{"/primary": {"pg-test-1"}}), []string{"pg-test-1"}},
 		{"offline on offline member", "offline", up(map[string][]string{"/replica": {"pg-test-2", "pg-test-3"}}), []string{"pg-test-3"}},
 		{"offline falls back to replica", "offline", up(map[string][]string{"/replica": {"pg-test-2"}}), []string{"pg-test-2"}},
 		{"nothing up", "primary", up(nil), nil},

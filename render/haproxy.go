@@ -16,15 +16,25 @@ func HAProxyConfig(s *stacks.Spec, sec Secrets) File {
 		Content: execute("haproxy.cfg.tmpl", data), Secret: true}
 }
 
-// HAProxyService is the listen section of one service.
+// HAProxyService is one service: a listen section, or, when it has backup servers, a frontend
+// that uses the main backend while any of its servers is up and the backup backend otherwise.
+// Each backend checks its own Patroni path, so the fallback follows the live roles.
 func HAProxyService(s *stacks.Spec, svc stacks.Service) File {
 	c := &s.Cluster
-	bind := fmt.Sprintf("%s:%d", svc.IP, svc.Port)
-	data := map[string]any{
-		"Section": c.Name + "-" + svc.Name, "Bind": bind, "S": svc, "Options": c.ServerOptions(svc),
-		"Servers": c.Servers(svc), "DestPort": c.DestPort(svc), "PatroniPort": c.Ports.Patroni,
+	section := c.Name + "-" + svc.Name
+	backend := func(name, check string, servers []stacks.Server) map[string]any {
+		return map[string]any{"Name": name, "Check": check, "Servers": servers}
 	}
-	return File{Path: fmt.Sprintf("%s/%s-%s.cfg", HAProxyServicesDir, c.Name, svc.Name), Mode: "0644",
+	data := map[string]any{
+		"Section": section, "Bind": fmt.Sprintf("%s:%d", svc.IP, svc.Port), "S": svc,
+		"Options": c.ServerOptions(svc), "DestPort": c.DestPort(svc), "PatroniPort": c.Ports.Patroni,
+		"Main": backend(section, svc.Check, c.Servers(svc)),
+	}
+	if backup := c.BackupServers(svc); len(backup) > 0 {
+		data["Main"] = backend(section+"-main", svc.Check, c.Servers(svc))
+		data["Backup"] = backend(section+"-backup", svc.BackupCheck, backup)
+	}
+	return File{Path: fmt.Sprintf("%s/%s.cfg", HAProxyServicesDir, section), Mode: "0644",
 		Owner: userRoot, Group: userRoot, Content: execute("haproxy-service.cfg.tmpl", data)}
 }
 

@@ -18,6 +18,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"quote":   yamlQuote,
 	"ident":   sqlIdent,
 	"literal": sqlLiteral,
+	"dict":    dict,
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
 // File is one file on a node.
@@ -85,4 +86,13 @@ func sqlIdent(s string) string {
 // sqlLiteral quotes a string literal for SQL.
 func sqlLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// dict builds a map from alternating keys and values, to pass several values to a template.
+func dict(kv ...any) map[string]any {
+	m := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
 }

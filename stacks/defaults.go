@@ -68,6 +68,7 @@ func setServiceDefaults(svc *Service) {
 	setDefault(&svc.IP, "*")
 	setDefault(&svc.Dest, DestDefault)
 	setDefault(&svc.Check, "/primary")
+	setDefault(&svc.BackupCheck, svc.Check)
 	setDefault(&svc.MaxConn, 5000)
 	setDefault(&svc.Balance, "roundrobin")
 }

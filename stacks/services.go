@@ -15,21 +15,26 @@ const (
 
 func boolp(b bool) *bool { return &b }
 
-// builtinServices are Pigsty's default services, plus the delayed replica service of pgsvc.
+// builtinServices are Pigsty's default services, plus the delayed replica service of pgsvc. Their
+// checks follow the live roles: after a failover, the new primary serves the primary service
+// and the old one, back as a replica, serves the replica service, with no config change.
 var builtinServices = map[string]Service{
 	"primary": {Name: "primary", Port: 5433, Dest: DestDefault, Check: "/primary"},
-	"replica": {Name: "replica", Port: 5434, Dest: DestDefault, Check: "/read-only",
-		Selector: Selector{{Delayed: boolp(false)}},
-		Backup:   Selector{{Roles: []string{RolePrimary, RoleOffline}}}},
+	// replicas; when none is up, the offline members or the primary (/read-only)
+	"replica": {Name: "replica", Port: 5434, Dest: DestDefault, Check: "/replica",
+		Selector: Selector{{Roles: []string{RolePrimary, RoleReplica}, Delayed: boolp(false)}},
+		Backup:   Selector{{Delayed: boolp(false)}}, BackupCheck: "/read-only"},
+	// the synchronous standby; when there is none, the primary
 	"standby": {Name: "standby", Port: 5435, Dest: DestDefault, Check: "/sync",
 		Selector: Selector{{Delayed: boolp(false)}},
-		Backup:   Selector{{Roles: []string{RolePrimary}}}},
+		Backup:   Selector{{Delayed: boolp(false)}}, BackupCheck: "/primary"},
 	"default": {Name: "default", Port: 5436, Dest: DestPostgres, Check: "/primary"},
 	"delayed": {Name: "delayed", Port: 5437, Dest: DestPostgres, Check: "/health",
 		Selector: Selector{{Delayed: boolp(true)}}},
+	// the offline members; when none is up, any replica
 	"offline": {Name: "offline", Port: 5438, Dest: DestPostgres, Check: "/replica",
 		Selector: Selector{{Roles: []string{RoleOffline}}, {OfflineQuery: boolp(true), Delayed: boolp(false)}},
-		Backup:   Selector{{Roles: []string{RoleReplica}, OfflineQuery: boolp(false), Delayed: boolp(false)}}},
+		Backup:   Selector{{Delayed: boolp(false)}}},
 }
 
 var defaultServiceNames = []string{"primary", "replica", "default", "offline"}
@@ -38,17 +43,23 @@ var defaultServiceNames = []string{"primary", "replica", "default", "offline"}
 type Server struct {
 	Member Member
 	Name   string
-	Backup bool
 }
 
-// Servers lists, in seq order, the members a service routes to; a member that the backup
-// selector matches is a backup server even when the selector matches it too.
+// Servers lists, in seq order, the members the service's selector picks.
 func (c *Cluster) Servers(s Service) []Server {
+	return c.pick(s.Selector, true)
+}
+
+// BackupServers lists the members that serve when no selected member passes its check.
+func (c *Cluster) BackupServers(s Service) []Server {
+	return c.pick(s.Backup, false)
+}
+
+func (c *Cluster) pick(sel Selector, emptyMeansAll bool) []Server {
 	var out []Server
 	for _, m := range c.Members {
-		selected, backup := c.matches(s.Selector, m, true), c.matches(s.Backup, m, false)
-		if selected || backup {
-			out = append(out, Server{Member: m, Name: c.MemberName(m), Backup: backup})
+		if c.matches(sel, m, emptyMeansAll) {
+			out = append(out, Server{Member: m, Name: c.MemberName(m)})
 		}
 	}
 	return out

@@ -111,8 +111,11 @@ type Service struct {
 	IP string `json:"ip"`
 	// Selector picks the members that serve; empty means all members.
 	Selector Selector `json:"selector"`
-	// Backup picks members that serve only when no selected member is up.
+	// Backup picks members that serve only when no selected member passes its check.
 	Backup Selector `json:"backup"`
+	// BackupCheck is the Patroni path that backup members must pass (default: Check). A check
+	// of its own lets the fallback follow the live roles, e.g. to whichever member is primary.
+	BackupCheck string `json:"backupCheck"`
 	// Dest is postgres, pgbouncer, default (the cluster's pooler) or a port number.
 	Dest    string `json:"dest"`
 	Check   string `json:"check"`

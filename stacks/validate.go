@@ -277,6 +277,7 @@ func validateServices(p *problems, c *Cluster, fixed map[int]string) {
 			}
 		}
 		validateCheck(p, key+".check", s.Check)
+		validateCheck(p, key+".backupCheck", s.BackupCheck)
 		if s.MaxConn < 1 || s.MaxConn > 1000000 {
 			p.add(key+".maxconn", s.MaxConn, "must be between 1 and 1000000")
 		}
@@ -288,7 +289,7 @@ func validateServices(p *problems, c *Cluster, fixed map[int]string) {
 		}
 		validateSelector(p, key+".selector", s.Selector)
 		validateSelector(p, key+".backup", s.Backup)
-		if len(c.Members) > 0 && len(c.Servers(s)) == 0 {
+		if len(c.Members) > 0 && len(c.Servers(s)) == 0 && len(c.BackupServers(s)) == 0 {
 			p.add(key+".selector", fmt.Sprintf("service %s", s.Name), "matches no member of cluster %s", c.Name)
 		}
 	}
