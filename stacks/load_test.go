@@ -201,3 +201,16 @@ func TestLoadRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestRTOPlansAreConsistent checks Patroni's rule for every plan: the lease outlasts a loop and
+// two DCS retries, so a primary is never demoted by a DCS hiccup it would survive.
+func TestRTOPlansAreConsistent(t *testing.T) {
+	for name, p := range rtoPlans {
+		if p.TTL < p.LoopWait+2*p.RetryTimeout {
+			t.Errorf("%s: ttl %d < loop_wait %d + 2 x retry_timeout %d", name, p.TTL, p.LoopWait, p.RetryTimeout)
+		}
+		if p.Rise < 1 || p.Fall < 2 {
+			t.Errorf("%s: rise %d fall %d", name, p.Rise, p.Fall)
+		}
+	}
+}

@@ -2,12 +2,20 @@ package stacks
 
 import "fmt"
 
-// RTOPlan holds the timings one failover plan gives Patroni and HAProxy. The four plans follow
-// Pigsty's pg_rto presets (Patroni's lease and loop, HAProxy's check intervals), with one change:
-// a server comes up after one passing check (rise 1, where Pigsty waits for three). Patroni's
+// RTOPlan holds the timings one failover plan gives Patroni and HAProxy.
+//
+// The plans keep Pigsty's names and shape (the plan drives both Patroni's lease and HAProxy's
+// checks) but not all its numbers. A dead primary is replaced once its leader lease (ttl)
+// expires, between ttl-loop_wait and ttl after the loss, plus the promotion and one HAProxy
+// check. Pigsty's norm (ttl 30) gives about 30-35 s; pgsvc's norm leases for 16 s to fail over
+// within 20 s, and fast for 12 s. safe and wide are Pigsty's norm and safe, for networks where a
+// short DCS outage must not demote the primary: Patroni keeps the lock through DCS trouble
+// shorter than retry_timeout, and ttl >= loop_wait + 2*retry_timeout holds for every plan.
+//
+// A server comes up after one passing check (rise 1, where Pigsty waits for three): Patroni's
 // endpoints report state it holds in the DCS, such as the leader lock, so a single 200 is already
-// the truth; waiting for more only lengthens every failover by (rise-1) x fastinter. Servers
-// still go down only after three failed checks (fall 3), so one lost check never cuts sessions.
+// the truth. Servers go down only after three failed checks (fall 3), so one lost check never
+// cuts sessions.
 type RTOPlan struct {
 	TTL                 int
 	LoopWait            int
@@ -21,10 +29,10 @@ type RTOPlan struct {
 }
 
 var rtoPlans = map[string]RTOPlan{
-	"fast": {TTL: 20, LoopWait: 5, RetryTimeout: 5, PrimaryStartTimeout: 15, Inter: "1s", FastInter: "500ms", DownInter: "1s", Rise: 1, Fall: 3},
-	"norm": {TTL: 30, LoopWait: 5, RetryTimeout: 10, PrimaryStartTimeout: 25, Inter: "2s", FastInter: "1s", DownInter: "2s", Rise: 1, Fall: 3},
-	"safe": {TTL: 60, LoopWait: 10, RetryTimeout: 20, PrimaryStartTimeout: 45, Inter: "3s", FastInter: "1500ms", DownInter: "3s", Rise: 1, Fall: 3},
-	"wide": {TTL: 120, LoopWait: 20, RetryTimeout: 30, PrimaryStartTimeout: 95, Inter: "4s", FastInter: "2s", DownInter: "4s", Rise: 1, Fall: 3},
+	"fast": {TTL: 12, LoopWait: 2, RetryTimeout: 5, PrimaryStartTimeout: 10, Inter: "1s", FastInter: "500ms", DownInter: "500ms", Rise: 1, Fall: 3},
+	"norm": {TTL: 16, LoopWait: 4, RetryTimeout: 6, PrimaryStartTimeout: 15, Inter: "2s", FastInter: "1s", DownInter: "1s", Rise: 1, Fall: 3},
+	"safe": {TTL: 30, LoopWait: 5, RetryTimeout: 10, PrimaryStartTimeout: 25, Inter: "3s", FastInter: "1500ms", DownInter: "3s", Rise: 1, Fall: 3},
+	"wide": {TTL: 60, LoopWait: 10, RetryTimeout: 20, PrimaryStartTimeout: 45, Inter: "4s", FastInter: "2s", DownInter: "4s", Rise: 1, Fall: 3},
 }
 
 // Plan returns the cluster's RTO plan; the name was validated on load.
