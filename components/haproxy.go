@@ -1,11 +1,21 @@
 package components
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"pgsvc/render"
 	"pgsvc/stacks"
 )
+
+// haproxyReload saves every server's health before a reload, so the new process starts from
+// the checked states instead of assuming each server up until its checks fail (which would send
+// a primary service's first connections to replicas).
+var haproxyReload = fmt.Sprintf(`if systemctl is-active -q haproxy; then
+  echo "show servers state" | socat stdio unix-connect:/run/haproxy/admin.sock > %[1]s.new && mv %[1]s.new %[1]s
+  systemctl reload haproxy
+fi`, render.HAProxyStateFile)
 
 // haproxyCheck validates the whole configuration as HAProxy will load it; its findings go to
 // stderr, where a failed run shows them.
@@ -39,7 +49,7 @@ func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pul
 	}
 	base, err := writeFile(ctx, name+"-cfg", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
 		return render.HAProxyConfig(args.Spec, sec)
-	}), fileOps{Validate: haproxyCheck, OnChange: reloadIfActive("haproxy")}, h, []pulumi.Resource{dropin})
+	}), fileOps{Validate: haproxyCheck, OnChange: haproxyReload}, h, []pulumi.Resource{dropin})
 	if err != nil {
 		return nil, err
 	}

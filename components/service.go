@@ -25,7 +25,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err := ctx.RegisterComponentResource("pgsvc:index:Service", name, s, opts...); err != nil {
 		return nil, err
 	}
-	ops := fileOps{Validate: haproxyCheck, OnChange: reloadIfActive("haproxy"), OnDelete: reloadIfActive("haproxy")}
+	ops := fileOps{Validate: haproxyCheck, OnChange: haproxyReload, OnDelete: haproxyReload}
 	if _, err := writeFile(ctx, name+"-cfg", args.Conn, plainContent(render.HAProxyService(args.Spec, args.Service)), ops, s, nil); err != nil {
 		return nil, err
 	}

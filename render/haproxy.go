@@ -6,12 +6,15 @@ import (
 	"pgsvc/stacks"
 )
 
+// HAProxyStateFile is where server health is saved across reloads.
+const HAProxyStateFile = "/var/lib/haproxy/server-state"
+
 // HAProxyServicesDir holds one file per service; HAProxy loads it after haproxy.cfg.
 const HAProxyServicesDir = "/etc/haproxy/services"
 
 // HAProxyConfig is /etc/haproxy/haproxy.cfg: global settings, defaults and the stats page.
 func HAProxyConfig(s *stacks.Spec, sec Secrets) File {
-	data := map[string]any{"C": &s.Cluster, "AdminPassword": sec[SecretHAProxy]}
+	data := map[string]any{"C": &s.Cluster, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile}
 	return File{Path: "/etc/haproxy/haproxy.cfg", Mode: "0640", Owner: userRoot, Group: groupHAProxy,
 		Content: execute("haproxy.cfg.tmpl", data), Secret: true}
 }

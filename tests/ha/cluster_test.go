@@ -30,6 +30,9 @@ func setup(t *testing.T) *cluster {
 	s.Outputs(t, &outs)
 	c := &cluster{stack: s, spec: s.Spec(t), creds: outs.UserPasswords}
 	c.settle(t)
+	// Registered first, so it runs last: after any config edit of the test is reverted (a
+	// synchronous cluster takes a switchover only to its synchronous standby).
+	t.Cleanup(func() { c.restoreLeader(t) })
 	return c
 }
 

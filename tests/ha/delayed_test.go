@@ -14,7 +14,6 @@ import (
 func TestDelayedReplica(t *testing.T) {
 	const delay = 10 * time.Second
 	c := setup(t)
-	defer c.restoreLeader(t)
 	c.deployWith(t, func(cl map[string]any) {
 		members := cl["members"].([]any)
 		members[2].(map[string]any)["delay"] = fmt.Sprintf("%ds", int(delay.Seconds()))
@@ -32,6 +31,15 @@ func TestDelayedReplica(t *testing.T) {
 	})
 
 	ctx := context.Background()
+	eventually(t, time.Minute, "the delay in effect on pg-test-3", func() bool {
+		conn, err := outage.Connect(ctx, c.target(vip, 5437))
+		if err != nil {
+			return false
+		}
+		defer conn.Close(ctx)
+		var got string
+		return conn.QueryRow(ctx, "show recovery_min_apply_delay").Scan(&got) == nil && got == fmt.Sprintf("%ds", int(delay.Seconds()))
+	})
 	w, err := outage.Connect(ctx, c.target(vip, 5433))
 	if err != nil {
 		t.Fatal(err)

@@ -37,7 +37,6 @@ func writeThrough(t *testing.T, target check.Target, settle time.Duration, durin
 
 func TestSwitchover(t *testing.T) {
 	c := setup(t)
-	defer c.restoreLeader(t)
 	old := c.leader()
 	candidate := c.otherThan(old, "pg-test-3")
 	observer := c.otherThan(old, candidate)
@@ -65,7 +64,6 @@ func TestSwitchover(t *testing.T) {
 // bounded, no acknowledged write is lost, and the old primary rejoins as a replica.
 func TestHardFailover(t *testing.T) {
 	c := setup(t)
-	defer c.restoreLeader(t)
 	c.deployWith(t, func(cl map[string]any) { cl["synchronous"] = true })
 	eventually(t, time.Minute, "a synchronous standby", func() bool { return len(trueKeys(c.state().Status["/sync"])) > 0 })
 	old := c.leader()

@@ -8,7 +8,6 @@ import (
 
 func TestReplicaFallback(t *testing.T) {
 	c := setup(t)
-	defer c.restoreLeader(t)
 	leader := c.leader()
 	replicas := []string{c.otherThan(leader), c.otherThan(leader, c.otherThan(leader))}
 	c.systemctl(t, "stop", replicas...)
@@ -21,7 +20,6 @@ func TestReplicaFallback(t *testing.T) {
 
 func TestOfflineFallback(t *testing.T) {
 	c := setup(t)
-	defer c.restoreLeader(t)
 	vip := c.spec.Cluster.VIP.Address
 	eventually(t, 30*time.Second, "5438 on the offline member", func() bool { return c.landsOn(vip, 5438) == "pg-test-3" })
 	c.systemctl(t, "stop", "pg-test-3")
@@ -35,7 +33,6 @@ func TestOfflineFallback(t *testing.T) {
 // synchronous standby, and on the primary when no standby is up.
 func TestStandbyService(t *testing.T) {
 	c := setup(t)
-	defer c.restoreLeader(t)
 	c.deployWith(t, func(cl map[string]any) {
 		cl["synchronous"] = true
 		cl["defaultServices"] = []any{"primary", "replica", "default", "offline", "standby"}
