@@ -46,42 +46,52 @@ func derivedContent[T any](in pulumi.Output, fn func(T) render.File, zero T) con
 	return content{meta: fn(zero), text: text}
 }
 
+// ownersDir records, per file path, the token of the command that wrote the file last.
+const ownersDir = "/var/lib/pgsvc/owners"
+
 // writeFile puts one rendered file on a node. The command is replaced when the content's hash
-// changes; the new one writes atomically before the old one's delete runs, and a delete removes
-// the file only while it still holds the content that command wrote.
+// changes: the new one writes atomically before the old one's delete runs. Each write takes
+// ownership of the path with a fresh token, printed as the command's output; a delete removes
+// the file only while its token still owns it, so replacing, reverting or retrying after an
+// interrupted run never deletes a file that a newer command wrote.
 func writeFile(ctx *pulumi.Context, name string, conn Conn, c content, ops fileOps, parent pulumi.Resource, deps []pulumi.Resource) (*remote.Command, error) {
 	f := c.meta
 	hash := c.text.ApplyT(sha256Hex).(pulumi.StringOutput)
 	if f.Secret {
 		hash = pulumi.ToSecret(hash).(pulumi.StringOutput)
 	}
-	p := shellQuote(f.Path)
-	create := fmt.Sprintf(`f=%s
-mkdir -p %s
+	head := fmt.Sprintf(`f=%s
+owner=%s/$(printf '%%s' "$f" | sha256sum | cut -d' ' -f1)
+`, shellQuote(f.Path), ownersDir)
+	create := head + fmt.Sprintf(`mkdir -p %s %s
 tmp=$(mktemp "$f.pgsvc.XXXXXX")
 trap 'rm -f "$tmp" "$f.pgsvc-old"' EXIT
 cat > "$tmp"
 chown %s:%s "$tmp"
 chmod %s "$tmp"
-if cmp -s "$tmp" "$f"; then exit 0; fi
-if [ -e "$f" ]; then cp -p "$f" "$f.pgsvc-old"; fi
-mv "$tmp" "$f"
-`, p, shellQuote(path.Dir(f.Path)), f.Owner, f.Group, f.Mode)
+if ! cmp -s "$tmp" "$f"; then
+  if [ -e "$f" ]; then cp -p "$f" "$f.pgsvc-old"; fi
+  mv "$tmp" "$f"
+`, shellQuote(path.Dir(f.Path)), ownersDir, f.Owner, f.Group, f.Mode)
 	if ops.Validate != "" {
-		create += fmt.Sprintf(`if ! (%s); then
-  if [ -e "$f.pgsvc-old" ]; then mv "$f.pgsvc-old" "$f"; else rm -f "$f"; fi
-  echo "pgsvc: %s was rejected by its validation; the previous file was kept" >&2
-  exit 1
-fi
+		create += fmt.Sprintf(`  if ! (%s); then
+    if [ -e "$f.pgsvc-old" ]; then mv "$f.pgsvc-old" "$f"; else rm -f "$f"; fi
+    echo "pgsvc: %s was rejected by its validation; the previous file was kept" >&2
+    exit 1
+  fi
 `, ops.Validate, f.Path)
 	}
 	if ops.OnChange != "" {
-		create += ops.OnChange + "\n"
+		create += "  { " + ops.OnChange + "\n  } >&2\n"
 	}
-	del := fmt.Sprintf(`f=%s
-if [ -f "$f" ] && [ "$(sha256sum < "$f" | cut -d' ' -f1)" = "$PGSVC_SHA256" ]; then
-  rm -f "$f"
-`, p)
+	create += `fi
+token=$(cat /proc/sys/kernel/random/uuid)
+echo "$token" > "$owner"
+echo "$token"
+`
+	del := head + `if [ -f "$owner" ] && [ "$(cat "$owner")" = "$(printf '%s' "${PULUMI_COMMAND_STDOUT:-}")" ]; then
+  rm -f "$f" "$owner"
+`
 	if ops.OnDelete != "" {
 		del += "  " + ops.OnDelete + "\n"
 	}
@@ -90,7 +100,6 @@ if [ -f "$f" ] && [ "$(sha256sum < "$f" | cut -d' ' -f1)" = "$PGSVC_SHA256" ]; t
 		Create:   create,
 		Delete:   del,
 		Stdin:    c.text,
-		Env:      pulumi.StringMap{"PGSVC_SHA256": hash},
 		Triggers: pulumi.Array{hash},
 	}, parent, deps)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pgsvc/tests/drill"
 	"pgsvc/tests/outage"
 )
 
@@ -13,17 +14,17 @@ import (
 // up there only after the delay, while the normal replica service has it at once.
 func TestDelayedReplica(t *testing.T) {
 	const delay = 10 * time.Second
-	c := setup(t)
-	c.deployWith(t, func(cl map[string]any) {
+	c := drill.Setup(t)
+	c.DeployWith(t, func(cl map[string]any) {
 		members := cl["members"].([]any)
 		members[2].(map[string]any)["delay"] = fmt.Sprintf("%ds", int(delay.Seconds()))
 		cl["defaultServices"] = []any{"primary", "replica", "default", "offline", "delayed"}
 	})
-	vip := c.spec.Cluster.VIP.Address
-	eventually(t, time.Minute, "the delayed service on pg-test-3", func() bool { return c.landsOn(vip, 5437) == "pg-test-3" })
-	eventually(t, time.Minute, "5434 without the delayed member", func() bool {
+	vip := c.Spec.Cluster.VIP.Address
+	drill.Eventually(t, time.Minute, "the delayed service on pg-test-3", func() bool { return c.LandsOn(vip, 5437) == "pg-test-3" })
+	drill.Eventually(t, time.Minute, "5434 without the delayed member", func() bool {
 		for i := 0; i < 6; i++ {
-			if c.landsOn(vip, 5434) != "pg-test-2" {
+			if c.LandsOn(vip, 5434) != "pg-test-2" {
 				return false
 			}
 		}
@@ -31,8 +32,8 @@ func TestDelayedReplica(t *testing.T) {
 	})
 
 	ctx := context.Background()
-	eventually(t, time.Minute, "the delay in effect on pg-test-3", func() bool {
-		conn, err := outage.Connect(ctx, c.target(vip, 5437))
+	drill.Eventually(t, time.Minute, "the delay in effect on pg-test-3", func() bool {
+		conn, err := outage.Connect(ctx, c.Target(vip, 5437))
 		if err != nil {
 			return false
 		}
@@ -40,7 +41,7 @@ func TestDelayedReplica(t *testing.T) {
 		var got string
 		return conn.QueryRow(ctx, "show recovery_min_apply_delay").Scan(&got) == nil && got == fmt.Sprintf("%ds", int(delay.Seconds()))
 	})
-	w, err := outage.Connect(ctx, c.target(vip, 5433))
+	w, err := outage.Connect(ctx, c.Target(vip, 5433))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestDelayedReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	visible := func(port int) bool {
-		conn, err := outage.Connect(ctx, c.target(vip, port))
+		conn, err := outage.Connect(ctx, c.Target(vip, port))
 		if err != nil {
 			return false
 		}
@@ -62,8 +63,8 @@ func TestDelayedReplica(t *testing.T) {
 		var n int
 		return conn.QueryRow(ctx, "select count(*) from delayed_probe where token = $1", token).Scan(&n) == nil && n == 1
 	}
-	eventually(t, 5*time.Second, "the row on the replica service", func() bool { return visible(5434) })
-	eventually(t, delay+30*time.Second, "the row on the delayed service", func() bool { return visible(5437) })
+	drill.Eventually(t, 5*time.Second, "the row on the replica service", func() bool { return visible(5434) })
+	drill.Eventually(t, delay+30*time.Second, "the row on the delayed service", func() bool { return visible(5437) })
 	seen := time.Since(written)
 	t.Logf("row visible on the delayed replica after %.1fs (delay %s)", seen.Seconds(), delay)
 	if seen < delay-time.Second {

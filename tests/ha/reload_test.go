@@ -6,14 +6,15 @@ import (
 	"testing"
 	"time"
 
+	"pgsvc/tests/drill"
 	"pgsvc/tests/outage"
 )
 
 // TestReloadWithoutLoss changes a service ten times with pulumi up while a client opens a new
 // connection through 5433 every few milliseconds: not one connection may fail.
 func TestReloadWithoutLoss(t *testing.T) {
-	c := setup(t)
-	target := c.target(c.ip(c.otherThan(c.leader())), 5433)
+	c := drill.Setup(t)
+	target := c.Target(c.IP(c.OtherThan(c.Leader())), 5433)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	var ok, failed atomic.Int64
@@ -38,10 +39,10 @@ func TestReloadWithoutLoss(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}()
-	defer func() { c.stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") }()
+	defer func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") }()
 	for i := 0; i < 10; i++ {
 		maxconn := 4000 + 100*i
-		edited := c.stack.WithConfig(t, func(cfg map[string]any) {
+		edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
 			cl := cfg["pgsvc:cluster"].(map[string]any)
 			cl["services"] = []any{map[string]any{"name": "reload-probe", "port": 5450, "maxconn": maxconn}}
 		})

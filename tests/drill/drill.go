@@ -1,0 +1,195 @@
+// Package drill runs failure drills on the deployed dev stack: it reads Patroni's live state,
+// switches and kills leaders, and measures what clients see. The HA tests and the benchmarks
+// share it.
+package drill
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"pgsvc/check"
+	"pgsvc/stacks"
+	"pgsvc/tests/cli"
+	"pgsvc/tests/outage"
+)
+
+// cluster is the deployed dev stack as the tests see it.
+type Cluster struct {
+	Stack *cli.Stack
+	Spec  *stacks.Spec
+	Creds check.Credentials
+}
+
+func Setup(t *testing.T) *Cluster {
+	t.Helper()
+	s := cli.DevStack(t)
+	var outs struct {
+		UserPasswords check.Credentials `json:"userPasswords"`
+	}
+	s.Outputs(t, &outs)
+	c := &Cluster{Stack: s, Spec: s.Spec(t), Creds: outs.UserPasswords}
+	c.Settle(t)
+	// Registered first, so it runs last: after any config edit of the test is reverted (a
+	// synchronous cluster takes a switchover only to its synchronous standby).
+	t.Cleanup(func() { c.RestoreLeader(t) })
+	return c
+}
+
+func (c *Cluster) State() check.State {
+	return check.ReadState(context.Background(), &c.Spec.Cluster)
+}
+
+func (c *Cluster) Leader() string { return c.State().Leader() }
+
+func (c *Cluster) IP(member string) string {
+	for _, m := range c.Spec.Cluster.Members {
+		if c.Spec.Cluster.MemberName(m) == member {
+			return m.IP
+		}
+	}
+	panic("no member " + member)
+}
+
+// target is the test user on the test database through host:port.
+func (c *Cluster) Target(host string, port int) check.Target {
+	return check.Target{Host: host, Port: port, User: "test", Password: c.Creds["test"], Database: "test"}
+}
+
+// landsOn probes host:port and returns the member it reached ("" on error).
+func (c *Cluster) LandsOn(host string, port int) string {
+	return check.Probe(context.Background(), c.Target(host, port), nil).Member
+}
+
+// eventually polls cond every 500ms until it holds, failing after timeout.
+func Eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > timeout {
+			t.Fatalf("%s: not within %s", what, timeout)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// patronictl runs patronictl as postgres on a member.
+func (c *Cluster) Patronictl(t *testing.T, member, args string) {
+	t.Helper()
+	if _, err := cli.LabSSH(c.IP(member), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml "+args); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// systemctl runs systemctl on members.
+func (c *Cluster) Systemctl(t *testing.T, action string, members ...string) {
+	t.Helper()
+	for _, m := range members {
+		if _, err := cli.LabSSH(c.IP(m), "systemctl "+action+" patroni"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// restoreLeader switches leadership back to the configured primary, so that every test starts
+// from the deployed topology.
+func (c *Cluster) RestoreLeader(t *testing.T) {
+	t.Helper()
+	want := c.Spec.Cluster.MemberName(c.Spec.Cluster.Primary())
+	c.Settle(t)
+	if l := c.Leader(); l != want {
+		c.Patronictl(t, l, fmt.Sprintf("switchover --leader %s --candidate %s --force", l, want))
+		Eventually(t, time.Minute, want+" leads again", func() bool { return c.Leader() == want })
+	}
+	c.Settle(t)
+}
+
+// settle waits until every member is healthy and the primary service reaches the leader from
+// every member's HAProxy.
+func (c *Cluster) Settle(t *testing.T) {
+	t.Helper()
+	Eventually(t, 2*time.Minute, "a settled cluster", func() bool {
+		st := c.State()
+		leader := st.Leader()
+		if leader == "" || len(Passing(st.Status["/health"])) != len(c.Spec.Cluster.Members) {
+			return false
+		}
+		for _, m := range c.Spec.Cluster.Members {
+			if c.LandsOn(m.IP, 5433) != leader {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// deployWith applies an edited stack config, and puts the committed one back after the test.
+func (c *Cluster) DeployWith(t *testing.T, edit func(cluster map[string]any)) {
+	t.Helper()
+	edited := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cfg[stacks.KeyCluster].(map[string]any)) })
+	t.Cleanup(func() {
+		c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	})
+	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+}
+
+func Passing(m map[string]bool) []string {
+	var out []string
+	for k, v := range m {
+		if v {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// otherThan picks a member that is none of the given ones.
+func (c *Cluster) OtherThan(not ...string) string {
+	for _, m := range c.Spec.Cluster.Members {
+		if name := c.Spec.Cluster.MemberName(m); !slices.Contains(not, name) {
+			return name
+		}
+	}
+	panic("no other member")
+}
+
+// WriteThrough runs the outage write loop through target while during runs, and for settle
+// afterwards, and returns what it saw.
+func WriteThrough(t *testing.T, target check.Target, settle time.Duration, during func()) outage.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := outage.Prepare(ctx, target); err != nil {
+		t.Fatal(err)
+	}
+	loopCtx, stop := context.WithCancel(ctx)
+	done := make(chan outage.Result)
+	go func() { done <- outage.Loop(loopCtx, target, 50*time.Millisecond, 1) }()
+	time.Sleep(2 * time.Second)
+	during()
+	time.Sleep(settle)
+	stop()
+	res := <-done
+	if len(res.Acked) == 0 {
+		t.Fatal("no write was acknowledged")
+	}
+	return res
+}
+
+// CheckRoutes runs the full routing matrix against the live state.
+func (c *Cluster) CheckRoutes(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	cl := &c.Spec.Cluster
+	routes := check.Plan(cl, check.ReadState(ctx, cl), check.HostForms(cl, true), c.Creds)
+	check.Run(ctx, routes, check.Resolver(c.Spec.Infra[0].IP))
+	var report strings.Builder
+	if bad := check.Report(&report, routes); bad > 0 {
+		t.Errorf("%d wrong routes:\n%s", bad, report.String())
+	}
+}
