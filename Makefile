@@ -106,6 +106,12 @@ test: host-deps tools vet
 	$(MAKE) up
 	PGSVC_E2E=1 $(GO_TEST) -p 1 -timeout 60m ./...
 
+# Benchmarks on the lab (after make up); they write bench/RESULTS.md. Not part of make test.
+bench: tools lab-up
+	command -v pgbench >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15; }
+	$(MAKE) up
+	cd bench && PGSVC_BENCH=1 PGSVC_E2E=1 $(GO_TEST) -timeout 45m -run TestBench -v . 2>&1 | tee $(ROOT)/bench/bench.log
+
 check: stack
 	go run ./cmd/pgsvc-check -stack $(STACK) -pulumi $(BIN)/pulumi
 

@@ -32,6 +32,14 @@ func newRoles(ctx *pulumi.Context, name string, spec *stacks.Spec, node *Node, p
 	if err != nil {
 		return err
 	}
+	system := pw.Pick(render.SecretSuperuser, render.SecretReplication).ApplyT(func(sec map[string]string) string {
+		return string(render.SystemRolesSQL(c, sec))
+	}).(pulumi.StringOutput)
+	if _, err := run(ctx, name+"-system-roles", conn, step{
+		Create: onPrimary(c, psql("")), Stdin: pulumi.ToSecret(system).(pulumi.StringOutput),
+	}, parent, after); err != nil {
+		return err
+	}
 	users := []pulumi.Resource{base}
 	for _, u := range c.Users {
 		u := u

@@ -27,9 +27,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 `
 
-// installScript installs packages without letting their maintainer scripts start any daemon:
+// InstallScript installs packages without letting their maintainer scripts start any daemon:
 // pgsvc starts each daemon itself once its configuration is written.
-func installScript(packages []string) string {
+func InstallScript(packages []string) string {
 	pkgs := slices.Clone(packages)
 	slices.Sort(pkgs)
 	return preflightScript + fmt.Sprintf(`trap 'rm -f /usr/sbin/policy-rc.d' EXIT

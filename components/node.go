@@ -41,7 +41,7 @@ func NewNode(ctx *pulumi.Context, name string, args *NodeArgs, opts ...pulumi.Re
 		deps = append(deps, conf)
 	}
 	install, err := run(ctx, name+"-packages", args.Conn, step{
-		Create:   installScript(args.Packages),
+		Create:   InstallScript(args.Packages),
 		Triggers: pulumi.Array{pulumi.String(strings.Join(args.Packages, " "))},
 	}, n, deps)
 	if err != nil {

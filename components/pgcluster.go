@@ -121,25 +121,28 @@ func boolRank(b bool) int {
 	return 0
 }
 
-// newNodes prepares every machine once, with the packages of all its roles.
-func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, parent pulumi.Resource) (map[string]*Node, error) {
+// NodePlan is one machine and the Debian packages all its roles need.
+type NodePlan struct {
+	Name, IP string
+	Packages []string
+	// Member runs PostgreSQL.
+	Member bool
+}
+
+// NodePlans lists every machine of a spec once, infra nodes first.
+func NodePlans(spec *stacks.Spec) []NodePlan {
 	c := &spec.Cluster
-	type plan struct {
-		ip       string
-		packages []string
-		member   bool
-	}
-	plans := map[string]*plan{}
-	var order []string
+	var plans []NodePlan
+	index := map[string]int{}
 	add := func(name, ip string, pkgs []string, member bool) {
-		p, ok := plans[name]
+		i, ok := index[name]
 		if !ok {
-			p = &plan{ip: ip, packages: slices.Clone(basePackages)}
-			plans[name] = p
-			order = append(order, name)
+			i = len(plans)
+			index[name] = i
+			plans = append(plans, NodePlan{Name: name, IP: ip, Packages: slices.Clone(basePackages)})
 		}
-		p.packages = append(p.packages, pkgs...)
-		p.member = p.member || member
+		plans[i].Packages = append(plans[i].Packages, pkgs...)
+		plans[i].Member = plans[i].Member || member
 	}
 	for _, n := range spec.Infra {
 		add(n.Name, n.IP, dnsmasqPackages, false)
@@ -147,20 +150,25 @@ func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, pa
 	for _, m := range c.Members {
 		add(c.MemberName(m), m.IP, memberPackages, true)
 	}
+	ips := render.NodeIPs(spec)
 	for _, e := range spec.Etcd.Members {
-		add(e, render.NodeIPs(spec)[e], etcdPackages, false)
+		add(e, ips[e], etcdPackages, false)
 	}
+	return plans
+}
+
+// newNodes prepares every machine once, with the packages of all its roles.
+func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, parent pulumi.Resource) (map[string]*Node, error) {
 	nodes := map[string]*Node{}
-	for _, name := range order {
-		p := plans[name]
-		n, err := NewNode(ctx, name, &NodeArgs{
-			Conn:     NewConn(name, p.ip, spec.SSH.User, spec.SSH.Port, key),
-			Packages: p.packages, Member: p.member,
+	for _, p := range NodePlans(spec) {
+		n, err := NewNode(ctx, p.Name, &NodeArgs{
+			Conn:     NewConn(p.Name, p.IP, spec.SSH.User, spec.SSH.Port, key),
+			Packages: p.Packages, Member: p.Member,
 		}, pulumi.Parent(parent))
 		if err != nil {
 			return nil, err
 		}
-		nodes[name] = n
+		nodes[p.Name] = n
 	}
 	return nodes, nil
 }

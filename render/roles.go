@@ -23,3 +23,14 @@ func UserDisableSQL(u stacks.User) []byte {
 func DatabaseSQL(d stacks.Database) []byte {
 	return execute("database.sql.tmpl", d)
 }
+
+// SystemRolesSQL sets the passwords of the roles Patroni uses, so that PostgreSQL keeps matching
+// patroni.yml when the passwords are generated anew (after a destroy that kept the data).
+func SystemRolesSQL(c *stacks.Cluster, sec Secrets) []byte {
+	type role struct{ Name, Verifier string }
+	var roles []role
+	for _, name := range []string{SecretSuperuser, SecretReplication} {
+		roles = append(roles, role{name, ScramVerifier(c.Name, name, sec[name])})
+	}
+	return execute("system-roles.sql.tmpl", roles)
+}

@@ -198,3 +198,36 @@ func (s *Stack) WithConfig(t *testing.T, edit func(cfg map[string]any)) *Stack {
 	edited.ConfigFile = file
 	return &edited
 }
+
+// Step is one resource step of a plan.
+type Step struct {
+	Op  string `json:"op"`
+	URN string `json:"urn"`
+}
+
+// Name is the step's resource name.
+func (s Step) Name() string { return s.URN[strings.LastIndex(s.URN, "::")+2:] }
+
+// Changes previews the stack and returns, by resource name, the operation of every resource that
+// changes: create, update, delete or replace (which folds the engine's three replacement steps).
+func (s *Stack) Changes(t *testing.T) map[string]string {
+	t.Helper()
+	out := s.MustRun(t, 5*time.Minute, "preview", "--json")
+	var plan struct {
+		Steps []Step `json:"steps"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatalf("preview --json: %v\n%s", err, out)
+	}
+	changes := map[string]string{}
+	for _, st := range plan.Steps {
+		switch st.Op {
+		case "same":
+		case "create-replacement", "replace", "delete-replaced":
+			changes[st.Name()] = "replace"
+		default:
+			changes[st.Name()] = st.Op
+		}
+	}
+	return changes
+}

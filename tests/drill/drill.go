@@ -32,7 +32,7 @@ func Setup(t *testing.T) *Cluster {
 	}
 	s.Outputs(t, &outs)
 	c := &Cluster{Stack: s, Spec: s.Spec(t), Creds: outs.UserPasswords}
-	c.Settle(t)
+	c.RestoreLeader(t)
 	// Registered first, so it runs last: after any config edit of the test is reverted (a
 	// synchronous cluster takes a switchover only to its synchronous standby).
 	t.Cleanup(func() { c.RestoreLeader(t) })

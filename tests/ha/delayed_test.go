@@ -24,7 +24,7 @@ func TestDelayedReplica(t *testing.T) {
 	drill.Eventually(t, time.Minute, "the delayed service on pg-test-3", func() bool { return c.LandsOn(vip, 5437) == "pg-test-3" })
 	drill.Eventually(t, time.Minute, "5434 without the delayed member", func() bool {
 		for i := 0; i < 6; i++ {
-			if c.LandsOn(vip, 5434) != "pg-test-2" {
+			if c.LandsOn(vip, 5434) == "pg-test-3" {
 				return false
 			}
 		}

@@ -75,21 +75,8 @@ func TestSmoke(t *testing.T) {
 
 	// A new trigger replaces only the local command.
 	set("localTrigger", "two")
-	preview := s.MustRun(t, 5*time.Minute, "preview", "--json")
-	var plan struct {
-		Steps []struct {
-			Op  string `json:"op"`
-			URN string `json:"urn"`
-		} `json:"steps"`
-	}
-	if err := json.Unmarshal([]byte(preview), &plan); err != nil {
-		t.Fatalf("preview --json: %v\n%s", err, preview)
-	}
-	for _, st := range plan.Steps {
-		changes := st.Op != "same"
-		if changes != strings.HasSuffix(st.URN, "::local") {
-			t.Errorf("step %s on %s", st.Op, st.URN)
-		}
+	if changes := s.Changes(t); len(changes) != 1 || changes["local"] != "replace" {
+		t.Errorf("planned changes %v, want only the local command replaced", changes)
 	}
 	s.MustRun(t, 5*time.Minute, "up", "--yes", "--skip-preview")
 	if m, _ := os.ReadFile(marker); string(m) != "created world\ncreated world\ndeleted world\n" {

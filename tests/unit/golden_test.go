@@ -15,6 +15,7 @@ import (
 
 	"pgsvc/render"
 	"pgsvc/stacks"
+	"pgsvc/tests/mock"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current templates")
@@ -22,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files from the curre
 var filePath = regexp.MustCompile(`^set -eu\nf='([^']+)'\n`)
 
 // nodeFiles collects, per node name, every file the deployment writes: path -> content.
-func nodeFiles(t *testing.T, spec *stacks.Spec, res map[string]*registered) map[string]map[string]string {
+func nodeFiles(t *testing.T, spec *stacks.Spec, res map[string]*mock.Registered) map[string]map[string]string {
 	t.Helper()
 	byIP := map[string]string{}
 	for name, ip := range render.NodeIPs(spec) {
@@ -33,18 +34,18 @@ func nodeFiles(t *testing.T, spec *stacks.Spec, res map[string]*registered) map[
 		if r.Type != "command:remote:Command" {
 			continue
 		}
-		m := filePath.FindStringSubmatch(str(r.Inputs["create"]))
+		m := filePath.FindStringSubmatch(mock.Str(r.Inputs["create"]))
 		if m == nil {
 			continue
 		}
-		node := byIP[str(plain(r.Inputs["connection"]).ObjectValue()["host"])]
+		node := byIP[mock.Str(mock.Plain(r.Inputs["connection"]).ObjectValue()["host"])]
 		if out[node] == nil {
 			out[node] = map[string]string{}
 		}
 		if _, dup := out[node][m[1]]; dup {
 			t.Errorf("%s: two resources write %s", node, m[1])
 		}
-		out[node][m[1]] = str(r.Inputs["stdin"])
+		out[node][m[1]] = mock.Str(r.Inputs["stdin"])
 	}
 	return out
 }

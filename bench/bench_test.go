@@ -1,0 +1,292 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pgsvc/components"
+	"pgsvc/stacks"
+	"pgsvc/tests/cli"
+	"pgsvc/tests/drill"
+	"pgsvc/tests/mock"
+)
+
+// reps is how often each figure is measured.
+const reps = 3
+
+// TestBench runs every benchmark on the lab and writes RESULTS.md. It runs only under make bench.
+func TestBench(t *testing.T) {
+	if os.Getenv("PGSVC_BENCH") != "1" {
+		t.Skip("benchmarks run with make bench (PGSVC_BENCH=1), after make up")
+	}
+	r := &Report{Started: time.Now()}
+	s := cli.DevStack(t)
+	spec := s.Spec(t)
+	r.Facts = machineFacts(nodeVersions(t, spec))
+	write := func() {
+		if err := os.WriteFile("RESULTS.md", []byte(r.Markdown()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer write()
+	benchDeploy(t, r, s, spec)
+	c := drill.Setup(t)
+	benchNoop(t, r, c)
+	benchEdit(t, r, c)
+	benchDataPath(t, r, c)
+	benchOutage(t, r, c)
+	benchScale(t, r, spec)
+}
+
+func seconds(d time.Duration) float64 { return d.Seconds() }
+
+func timed(f func()) time.Duration {
+	start := time.Now()
+	f()
+	return time.Since(start)
+}
+
+func nodeVersions(t *testing.T, spec *stacks.Spec) string {
+	out, err := cli.LabSSH(spec.Cluster.Members[0].IP, `dpkg-query -W -f '${Package} ${Version}, ' postgresql-15 patroni pgbouncer haproxy vip-manager etcd-server 2>/dev/null`)
+	if err != nil {
+		t.Logf("node package versions: %v", err)
+	}
+	return strings.TrimSuffix(strings.TrimSpace(out), ",")
+}
+
+// benchDeploy compares a full deploy on fresh nodes with the apt floor: the same packages
+// installed on the same fresh nodes through the same warm cache, nothing configured.
+func benchDeploy(t *testing.T, r *Report, s *cli.Stack, spec *stacks.Spec) {
+	plans := components.NodePlans(spec)
+	floor := Figure{Name: "apt floor (install only, fresh nodes)", Unit: "s"}
+	deploy := Figure{Name: "full deploy on fresh nodes", Unit: "s"}
+	ratio := Figure{Name: "full deploy / apt floor", Unit: "x", Goal: "<= 1.5x", Pass: func(m float64) bool { return m <= 1.5 }}
+	for i := 0; i < reps; i++ {
+		cli.Lab(t, "reset")
+		f := timed(func() {
+			var wg sync.WaitGroup
+			errs := make(chan error, len(plans))
+			for _, p := range plans {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := cli.LabSSH(p.IP, components.InstallScript(p.Packages)); err != nil {
+						errs <- fmt.Errorf("%s: %w", p.Name, err)
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+		})
+		cli.Lab(t, "reset")
+		s.MustRun(t, time.Minute, "stack", "rm", "--force", "--yes", "--preserve-config")
+		s.MustRun(t, time.Minute, "stack", "init", s.Name)
+		d := timed(func() { s.MustRun(t, 20*time.Minute, "up", "--yes", "--skip-preview") })
+		floor.Samples = append(floor.Samples, seconds(f))
+		deploy.Samples = append(deploy.Samples, seconds(d))
+		ratio.Samples = append(ratio.Samples, seconds(d)/seconds(f))
+		t.Logf("deploy %.1fs, apt floor %.1fs", seconds(d), seconds(f))
+	}
+	ratio.Note = "each repetition pairs a floor and a deploy on freshly reset nodes; the deploy includes building the program"
+	r.add(floor)
+	r.add(deploy)
+	r.add(ratio)
+}
+
+func benchNoop(t *testing.T, r *Report, c *drill.Cluster) {
+	secs := Figure{Name: "no-op pulumi up", Unit: "s", Goal: "<= 5 s", Pass: func(m float64) bool { return m <= 5 }}
+	cmds := Figure{Name: "remote commands run by a no-op up", Unit: "", Goal: "0", Pass: func(m float64) bool { return m == 0 }}
+	for i := 0; i < reps; i++ {
+		cmds.Samples = append(cmds.Samples, float64(len(c.Stack.Changes(t))))
+		d := timed(func() { c.Stack.MustRun(t, 5*time.Minute, "up", "--yes", "--skip-preview") })
+		secs.Samples = append(secs.Samples, seconds(d))
+	}
+	cmds.Note = "counted from the engine's plan (preview --json): resources to create, update, replace or delete"
+	r.add(secs)
+	r.add(cmds)
+}
+
+var haproxyFile = regexp.MustCompile(`^pg-test-\d-haproxy-[a-z-]+-cfg$`)
+
+func benchEdit(t *testing.T, r *Report, c *drill.Cluster) {
+	secs := Figure{Name: "config edit (one service's maxconn) converged", Unit: "s", Goal: "<= 10 s", Pass: func(m float64) bool { return m <= 10 }}
+	touched := Figure{Name: "resources touched by that edit", Unit: "", Goal: "HAProxy files only", Pass: func(float64) bool { return true }}
+	onlyHAProxy := true
+	for i := 0; i < reps; i++ {
+		edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
+			cfg[stacks.KeyCluster].(map[string]any)["services"] = []any{map[string]any{"name": "bench", "port": 5441, "maxconn": 3000 + i}}
+		})
+		if i == 0 {
+			edited.MustRun(t, 5*time.Minute, "up", "--yes", "--skip-preview") // the service exists before the timed edits
+			continue
+		}
+		changes := edited.Changes(t)
+		for name := range changes {
+			onlyHAProxy = onlyHAProxy && haproxyFile.MatchString(name)
+		}
+		touched.Samples = append(touched.Samples, float64(len(changes)))
+		d := timed(func() { edited.MustRun(t, 5*time.Minute, "up", "--yes", "--skip-preview") })
+		secs.Samples = append(secs.Samples, seconds(d))
+	}
+	if !onlyHAProxy {
+		touched.Pass = func(float64) bool { return false }
+	}
+	touched.Note = "the service's file on each of the three members, replaced and reloaded"
+	c.Stack.MustRun(t, 5*time.Minute, "up", "--yes", "--skip-preview")
+	r.add(secs)
+	r.add(touched)
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+)`)
+
+// pgbench runs a select-only pgbench through host:port and returns its TPS.
+func pgbench(t *testing.T, c *drill.Cluster, host string, port int, args ...string) float64 {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "pgbench", append([]string{"-h", host, "-p", strconv.Itoa(port), "-U", "test"}, append(args, "test")...)...)
+	cmd.Env = append(os.Environ(), "PGPASSWORD="+c.Creds["test"], "PGSSLMODE=disable")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("pgbench %v: %v\n%s", args, err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("pgbench printed no tps:\n%s", out)
+	}
+	v, _ := strconv.ParseFloat(string(m[1]), 64)
+	return v
+}
+
+func benchDataPath(t *testing.T, r *Report, c *drill.Cluster) {
+	if _, err := exec.LookPath("pgbench"); err != nil {
+		t.Fatal("pgbench is not installed (make bench installs postgresql-15 for it)")
+	}
+	primary := c.IP(c.Leader())
+	pgbench(t, c, primary, 5436, "-i", "-q", "-s", "10")
+	paths := []struct {
+		port int
+		name string
+	}{{5432, "direct postgres 5432"}, {5433, "primary service 5433"}, {6432, "pgbouncer 6432"}, {5436, "default service 5436"}}
+	modes := []struct {
+		name string
+		args []string
+	}{{"select-only", nil}, {"select-only, new connection per transaction (-C)", []string{"-C"}}}
+	for _, mode := range modes {
+		tps := map[int]*Figure{}
+		for _, p := range paths {
+			tps[p.port] = &Figure{Name: fmt.Sprintf("TPS %s, %s", mode.name, p.name), Unit: "tps"}
+		}
+		ratio := Figure{Name: fmt.Sprintf("TPS ratio 5433 / 5432, %s", mode.name), Unit: "x"}
+		if mode.args == nil {
+			ratio.Goal, ratio.Pass = ">= 0.6x", func(m float64) bool { return m >= 0.6 }
+		} else {
+			ratio.Goal, ratio.Pass = ">= 2x", func(m float64) bool { return m >= 2 }
+		}
+		for i := 0; i < reps; i++ {
+			got := map[int]float64{}
+			for _, p := range paths {
+				got[p.port] = pgbench(t, c, primary, p.port, append([]string{"-n", "-S", "-T", "8", "-c", "8", "-j", "2"}, mode.args...)...)
+				tps[p.port].Samples = append(tps[p.port].Samples, got[p.port])
+			}
+			ratio.Samples = append(ratio.Samples, got[5433]/got[5432])
+		}
+		ratio.Note = "paths paired within each repetition, median of the paired ratios; pgbench on the host against the primary's address, 8 clients, 8 s per run, TLS off on every path (PostgreSQL and PgBouncer alike), SCRAM auth everywhere"
+		for _, p := range paths {
+			r.add(*tps[p.port])
+		}
+		r.add(ratio)
+	}
+}
+
+func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
+	for _, plan := range []string{"norm", "fast"} {
+		label := plan
+		if plan == "norm" {
+			label = "norm (default)"
+		} else {
+			c.DeployWith(t, func(cl map[string]any) { cl["rto"] = plan })
+		}
+		sw := Figure{Name: "write outage on switchover, " + label, Unit: "s"}
+		kill := Figure{Name: "write outage on hard kill of the primary's node, " + label, Unit: "s"}
+		if plan == "norm" {
+			sw.Goal, sw.Pass = "<= 3 s", func(m float64) bool { return m <= 3 }
+			kill.Goal, kill.Pass = "<= 20 s", func(m float64) bool { return m <= 20 }
+		}
+		for i := 0; i < reps; i++ {
+			old := c.Leader()
+			candidate := c.OtherThan(old, "pg-test-3")
+			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), 3*time.Second, func() {
+				c.Patronictl(t, old, fmt.Sprintf("switchover --leader %s --candidate %s --force", old, candidate))
+				drill.Eventually(t, time.Minute, candidate+" leads", func() bool { return c.Leader() == candidate })
+			})
+			sw.Samples = append(sw.Samples, seconds(res.MaxGap))
+			c.RestoreLeader(t)
+		}
+		for i := 0; i < reps; i++ {
+			old := c.Leader()
+			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), 3*time.Second, func() {
+				cli.Lab(t, "kill", old)
+				drill.Eventually(t, 2*time.Minute, "a new leader", func() bool { l := c.Leader(); return l != "" && l != old })
+			})
+			kill.Samples = append(kill.Samples, seconds(res.MaxGap))
+			cli.Lab(t, "start", old)
+			drill.Eventually(t, 3*time.Minute, old+" back", func() bool { return c.State().Status["/health"][old] })
+			c.RestoreLeader(t)
+		}
+		kill.Note = "SIGKILL of the whole node (lab kill); measured through 5433 on pg-test-3 by a write every 50 ms; the outage is the longest gap between acknowledged writes"
+		r.add(sw)
+		r.add(kill)
+	}
+	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+}
+
+// benchScale times the program itself against the mocked engine for 1, 10 and 50 clusters.
+func benchScale(t *testing.T, r *Report, spec *stacks.Spec) {
+	perCluster := map[int]*Figure{}
+	for _, n := range []int{1, 10, 50} {
+		f := &Figure{Name: fmt.Sprintf("mocked preview of %d clusters of 3 members, per cluster", n), Unit: "ms"}
+		specs := clusters(spec, n)
+		for i := 0; i < reps; i++ {
+			d := timed(func() { mock.Deploy(t, specs...) })
+			f.Samples = append(f.Samples, float64(d.Milliseconds())/float64(n))
+		}
+		perCluster[n] = f
+	}
+	_, ten, _ := perCluster[10].stats()
+	perCluster[50].Goal = "linear: within 1.5x of the 10-cluster figure"
+	perCluster[50].Pass = func(m float64) bool { return m <= 1.5*ten }
+	for _, n := range []int{1, 10, 50} {
+		r.add(*perCluster[n])
+	}
+}
+
+// clusters copies the dev spec n times under other names and addresses.
+func clusters(base *stacks.Spec, n int) []*stacks.Spec {
+	var out []*stacks.Spec
+	for i := 0; i < n; i++ {
+		s := *base
+		s.Cluster.Name = fmt.Sprintf("pg-b%d", i)
+		s.Infra = []stacks.Node{{Name: fmt.Sprintf("infra-b%d", i), IP: fmt.Sprintf("10.100.%d.10", i)}}
+		s.Cluster.Members = nil
+		for j, m := range base.Cluster.Members {
+			m.IP = fmt.Sprintf("10.100.%d.%d", i, 11+j)
+			s.Cluster.Members = append(s.Cluster.Members, m)
+		}
+		s.Cluster.VIP.Address = fmt.Sprintf("10.100.%d.3", i)
+		s.Etcd.Members = []string{s.Infra[0].Name, s.Cluster.Name + "-1", s.Cluster.Name + "-2"}
+		out = append(out, &s)
+	}
+	return out
+}

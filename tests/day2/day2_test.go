@@ -1,0 +1,188 @@
+// Package day2 edits the dev stack's config on the lab and checks that each edit plans and
+// applies exactly the resources it touches, and that every service still routes right after.
+package day2
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"pgsvc/check"
+	"pgsvc/tests/cli"
+	"pgsvc/tests/drill"
+	"pgsvc/tests/outage"
+)
+
+// members of the dev stack.
+var members = []string{"pg-test-1", "pg-test-2", "pg-test-3"}
+
+// apply previews an edit, checks that exactly the resources want names (as regular
+// expressions over resource names) change, applies it and checks the routes.
+func apply(t *testing.T, c *drill.Cluster, edit func(cluster map[string]any), want ...string) *cli.Stack {
+	t.Helper()
+	s := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cfg["pgsvc:cluster"].(map[string]any)) })
+	changes := s.Changes(t)
+	var unexpected []string
+	for name := range changes {
+		if !slices.ContainsFunc(want, func(re string) bool { return regexp.MustCompile("^(" + re + ")$").MatchString(name) }) {
+			unexpected = append(unexpected, name+" "+changes[name])
+		}
+	}
+	sort.Strings(unexpected)
+	if len(unexpected) > 0 {
+		t.Errorf("the edit plans changes beyond %v:\n%s", want, strings.Join(unexpected, "\n"))
+	}
+	if len(changes) == 0 {
+		t.Errorf("the edit plans no change")
+	}
+	s.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	s.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
+	return s
+}
+
+// restore puts the committed config back after the test.
+func restore(t *testing.T, c *drill.Cluster) {
+	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
+}
+
+func TestServiceEdits(t *testing.T) {
+	c := drill.Setup(t)
+	restore(t, c)
+	svc := map[string]any{"name": "meta", "port": 5440, "dest": "postgres", "check": "/replica",
+		"selector": []any{map[string]any{"roles": []any{"replica"}}}, "backup": []any{map[string]any{"roles": []any{"primary"}}}, "backupCheck": "/primary"}
+	apply(t, c, func(cl map[string]any) { cl["services"] = []any{svc} }, `pg-test-\d-haproxy-meta(-cfg)?`)
+	c.CheckRoutes(t)
+	if got := c.LandsOn(c.Spec.Cluster.VIP.Address, 5440); got == "" || got == c.Leader() {
+		t.Errorf("the meta service landed on %q, want a replica", got)
+	}
+	svc["maxconn"], svc["balance"] = 1234, "leastconn"
+	apply(t, c, func(cl map[string]any) { cl["services"] = []any{svc} }, `pg-test-\d-haproxy-meta-cfg`)
+	out, err := cli.LabSSH(c.IP("pg-test-2"), "grep -E 'maxconn 1234|balance leastconn' /etc/haproxy/services/pg-test-meta.cfg | wc -l")
+	if err != nil || strings.TrimSpace(out) != "3" {
+		t.Errorf("edited service file: %q %v", out, err)
+	}
+	apply(t, c, func(cl map[string]any) { cl["services"] = []any{} }, `pg-test-\d-haproxy-meta(-cfg)?`)
+	if got := c.LandsOn(c.Spec.Cluster.VIP.Address, 5440); got != "" {
+		t.Errorf("the removed service still answers, on %s", got)
+	}
+	c.CheckRoutes(t)
+}
+
+func TestVIPAndDNSEdits(t *testing.T) {
+	c := drill.Setup(t)
+	restore(t, c)
+	vip := c.Spec.Cluster.VIP.Address
+	apply(t, c, func(cl map[string]any) { cl["vip"].(map[string]any)["enabled"] = false },
+		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `infra-1-dnsmasq-hosts`, `pgsvc-dev`)
+	drill.Eventually(t, 30*time.Second, "the VIP released", func() bool { return c.LandsOn(vip, 5432) == "" })
+	resolver := check.Resolver(c.Spec.Infra[0].IP)
+	addrs, err := resolver.LookupHost(context.Background(), "pg-test")
+	if err != nil || len(addrs) != 1 || addrs[0] != c.IP(c.Leader()) {
+		t.Errorf("pg-test resolves to %v (%v), want the primary %s", addrs, err, c.IP(c.Leader()))
+	}
+	apply(t, c, func(cl map[string]any) { cl["dns"] = map[string]any{"target": "primary"} },
+		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `pgsvc-dev`)
+	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	drill.Eventually(t, 30*time.Second, "the VIP back on the leader", func() bool { return c.LandsOn(vip, 5432) == c.Leader() })
+	c.CheckRoutes(t)
+}
+
+func TestUserEdits(t *testing.T) {
+	c := drill.Setup(t)
+	restore(t, c)
+	add := func(cl map[string]any) {
+		cl["users"] = append(cl["users"].([]any), map[string]any{"name": "dbuser_new", "roles": []any{"dbrole_readwrite"}})
+		cl["databases"] = append(cl["databases"].([]any), map[string]any{"name": "newdb", "owner": "dbuser_new"})
+	}
+	s := apply(t, c, add, `pg-test-password-dbuser_new`, `pg-test-\d-user-dbuser_new`, `pg-test-\d-database-newdb`,
+		`pg-test-\d-pgbouncer-(userlist|ini)`, `pgsvc-dev`)
+	var outs struct {
+		UserPasswords check.Credentials `json:"userPasswords"`
+	}
+	s.Outputs(t, &outs)
+	connectAs := func(user, password, db string) error {
+		conn, err := outage.Connect(context.Background(), check.Target{Host: c.Spec.Cluster.VIP.Address, Port: 5433, User: user, Password: password, Database: db})
+		if err == nil {
+			conn.Close(context.Background())
+		}
+		return err
+	}
+	if err := connectAs("dbuser_new", outs.UserPasswords["dbuser_new"], "newdb"); err != nil {
+		t.Errorf("new user through 5433: %v", err)
+	}
+	old := outs.UserPasswords["dbuser_view"]
+	rotate := func(cl map[string]any) {
+		add(cl)
+		for _, u := range cl["users"].([]any) {
+			if u.(map[string]any)["name"] == "dbuser_view" {
+				u.(map[string]any)["rotation"] = "2026-11"
+			}
+		}
+	}
+	s = apply(t, c, rotate, `pg-test-password-dbuser_view`, `pg-test-\d-user-dbuser_view`, `pg-test-\d-pgbouncer-userlist`, `pgsvc-dev`)
+	s.Outputs(t, &outs)
+	if outs.UserPasswords["dbuser_view"] == old {
+		t.Fatal("the rotated password did not change")
+	}
+	if err := connectAs("dbuser_view", outs.UserPasswords["dbuser_view"], "test"); err != nil {
+		t.Errorf("rotated password through 5433: %v", err)
+	}
+	if err := connectAs("dbuser_view", old, "test"); err == nil {
+		t.Error("the old password still works after rotation")
+	}
+}
+
+// TestRTOPlanEdit changes the failover plan: Patroni's dynamic config and HAProxy's checks change,
+// and PostgreSQL keeps running (same postmaster start time on every member).
+func TestRTOPlanEdit(t *testing.T) {
+	c := drill.Setup(t)
+	restore(t, c)
+	started := postmasterStarts(t, c)
+	apply(t, c, func(cl map[string]any) { cl["rto"] = "fast" },
+		`pg-test-\d-postgres-patroni-yml`, `pg-test-\d-patroni-dynamic`, `pg-test-\d-haproxy-(primary|replica|default|offline)-cfg`)
+	out, err := cli.LabSSH(c.IP("pg-test-1"), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml show-config")
+	if err != nil || !strings.Contains(out, "ttl: 12") {
+		t.Errorf("dynamic config after the edit: %v\n%s", err, out)
+	}
+	if after := postmasterStarts(t, c); !maps.Equal(started, after) {
+		t.Errorf("PostgreSQL restarted: start times %v, then %v", started, after)
+	}
+	c.CheckRoutes(t)
+}
+
+func postmasterStarts(t *testing.T, c *drill.Cluster) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, m := range members {
+		got, err := cli.LabSSH(c.IP(m), "cd / && runuser -u postgres -- psql -XAtc 'select pg_postmaster_start_time()'")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[m] = strings.TrimSpace(got)
+	}
+	return out
+}
+
+// TestPreviewDiffShowsFileLines checks that preview --diff shows the changed lines of a file.
+func TestPreviewDiffShowsFileLines(t *testing.T) {
+	c := drill.Setup(t)
+	s := c.Stack.WithConfig(t, func(cfg map[string]any) {
+		cfg["pgsvc:cluster"].(map[string]any)["services"] = []any{map[string]any{"name": "meta", "port": 5440, "maxconn": 4321}}
+	})
+	out := s.MustRun(t, 5*time.Minute, "preview", "--diff")
+	for _, want := range []string{"maxconn 4321", "listen pg-test-meta", "bind *:5440"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview --diff does not show %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, c.Creds["test"]) {
+		t.Error("preview --diff shows a password")
+	}
+	fmt.Println(out)
+}
