@@ -19,9 +19,6 @@ import (
 	"pgsvc/tests/mock"
 )
 
-// reps is how often each figure is measured.
-const reps = 3
-
 // TestBench runs every benchmark on the lab and writes RESULTS.md. It runs only under make bench.
 func TestBench(t *testing.T) {
 	if os.Getenv("PGSVC_BENCH") != "1" {

@@ -95,3 +95,6 @@ func machineFacts(nodeVersions string) []string {
 		"node packages: " + nodeVersions,
 	}
 }
+
+// reps is how often each figure is measured.
+const reps = 3

@@ -11,15 +11,20 @@ import (
 
 // haproxyReload saves every server's health before a reload, so the new process starts from
 // the checked states instead of assuming each server up until its checks fail (which would send
-// a primary service's first connections to replicas).
+// a primary service's first connections to replicas). Service files change in parallel: a lock
+// makes their reloads take turns.
 var haproxyReload = fmt.Sprintf(`if systemctl is-active -q haproxy; then
-  echo "show servers state" | socat stdio unix-connect:/run/haproxy/admin.sock > %[1]s.new && mv %[1]s.new %[1]s
-  systemctl reload haproxy
+  (
+    flock 9
+    state=$(mktemp %[1]s.XXXXXX)
+    echo "show servers state" | socat stdio unix-connect:/run/haproxy/admin.sock > "$state" && mv "$state" %[1]s
+    systemctl reload haproxy
+  ) 9>/run/pgsvc-haproxy-reload.lock
 fi`, render.HAProxyStateFile)
 
-// haproxyCheck validates the whole configuration as HAProxy will load it; its findings go to
-// stderr, where a failed run shows them.
-const haproxyCheck = "mkdir -p " + render.HAProxyServicesDir + " && haproxy -c -f /etc/haproxy/haproxy.cfg -f " + render.HAProxyServicesDir + " >/dev/null"
+// haproxyCheck validates the whole configuration as HAProxy will load it; its findings are shown
+// only when it fails.
+const haproxyCheck = "mkdir -p " + render.HAProxyServicesDir + ` && out=$(haproxy -c -f /etc/haproxy/haproxy.cfg -f ` + render.HAProxyServicesDir + ` 2>&1) || { echo "$out" >&2; false; }`
 
 // HAProxyArgs place the load balancer on one member.
 type HAProxyArgs struct {

@@ -1,6 +1,8 @@
 package components
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"pgsvc/render"
@@ -38,7 +40,10 @@ func NewVipManager(ctx *pulumi.Context, name string, args *VipManagerArgs, opts 
 	if err != nil {
 		return nil, err
 	}
-	_, err = run(ctx, name+"-service", conn, step{Create: startService("vip-manager"), Delete: stopService("vip-manager")},
+	// vip-manager leaves the address behind when it stops: removing the service releases it.
+	v4 := args.Spec.Cluster.VIP
+	release := fmt.Sprintf("ip addr del %s/%d dev %s 2>/dev/null || true", v4.Address, v4.Prefix, v4.Interface)
+	_, err = run(ctx, name+"-service", conn, step{Create: startService("vip-manager"), Delete: stopService("vip-manager") + "\n" + release},
 		v, append([]pulumi.Resource{cfg}, args.After...))
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ package day2
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -169,20 +168,32 @@ func postmasterStarts(t *testing.T, c *drill.Cluster) map[string]string {
 	return out
 }
 
-// TestPreviewDiffShowsFileLines checks that preview --diff shows the changed lines of a file.
+// TestPreviewDiffShowsFileLines checks that preview --diff shows the changed lines of a file,
+// and masks files that hold secrets.
 func TestPreviewDiffShowsFileLines(t *testing.T) {
 	c := drill.Setup(t)
+	restore(t, c)
+	service := func(maxconn int) func(map[string]any) {
+		return func(cl map[string]any) {
+			cl["services"] = []any{map[string]any{"name": "meta", "port": 5440, "maxconn": maxconn}}
+		}
+	}
+	apply(t, c, service(5000), `pg-test-\d-haproxy-meta(-cfg)?`)
 	s := c.Stack.WithConfig(t, func(cfg map[string]any) {
-		cfg["pgsvc:cluster"].(map[string]any)["services"] = []any{map[string]any{"name": "meta", "port": 5440, "maxconn": 4321}}
+		service(4321)(cfg["pgsvc:cluster"].(map[string]any))
+		for _, u := range cfg["pgsvc:cluster"].(map[string]any)["users"].([]any) {
+			if u.(map[string]any)["name"] == "test" {
+				u.(map[string]any)["rotation"] = "preview-only"
+			}
+		}
 	})
 	out := s.MustRun(t, 5*time.Minute, "preview", "--diff")
-	for _, want := range []string{"maxconn 4321", "listen pg-test-meta", "bind *:5440"} {
+	for _, want := range []string{"-     maxconn 5000", "+     maxconn 4321", "pg-test-1-pgbouncer-userlist"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("preview --diff does not show %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, c.Creds["test"]) {
-		t.Error("preview --diff shows a password")
+	if strings.Contains(out, c.Creds["test"]) || strings.Contains(out, "SCRAM-SHA-256$") {
+		t.Error("preview --diff shows a password or a verifier")
 	}
-	fmt.Println(out)
 }
