@@ -47,7 +47,6 @@ func newRoles(ctx *pulumi.Context, name string, spec *stacks.Spec, node *Node, p
 		cmd, err := run(ctx, name+"-user-"+u.Name, conn, step{
 			Create: onPrimary(c, psql("")),
 			Stdin:  pulumi.ToSecret(sql).(pulumi.StringOutput),
-			Delete: onPrimary(c, psql("-c "+shellQuote(string(render.UserDisableSQL(u))))),
 		}, parent, []pulumi.Resource{base})
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ if [ "${ID:-}" != debian ] || [ "${VERSION_ID:-}" != 12 ]; then
   echo "pgsvc supports Debian 12 only; this node runs ${PRETTY_NAME:-an unknown system}" >&2; exit 1
 fi
 if [ "$(id -u)" != 0 ]; then
-  if ! sudo -n true 2>/dev/null; then echo "pgsvc needs root or passwordless sudo on this node" >&2; exit 1; fi
+  echo "pgsvc configures nodes as root: log in as root (pgsvc:ssh.user); this node gave user $(id -un)" >&2; exit 1
 fi
 `
 

@@ -13,12 +13,6 @@ func UserSQL(c *stacks.Cluster, u stacks.User, password string) []byte {
 	return execute("user.sql.tmpl", data)
 }
 
-// UserDisableSQL is what removing a user from the stack does: it can no longer log in, and the
-// objects it owns stay.
-func UserDisableSQL(u stacks.User) []byte {
-	return execute("user-disable.sql.tmpl", u)
-}
-
 // DatabaseSQL creates a database, or gives an existing one its configured owner.
 func DatabaseSQL(d stacks.Database) []byte {
 	return execute("database.sql.tmpl", d)

@@ -17,7 +17,7 @@ func TestQuoting(t *testing.T) {
 	cases := []struct{ in, yaml, ident, literal string }{
 		{`plain`, `"plain"`, `"plain"`, `'plain'`},
 		{`a"b\c`, `"a\"b\\c"`, `"a""b\c"`, `'a"b\c'`},
-		{"it's\nnew", `"it's\x0anew"`, "\"it's\nnew\"", "'it''s\nnew'"},
+		{"it's\nnew", `"it's\u000anew"`, "\"it's\nnew\"", "'it''s\nnew'"},
 		{"$(x) `y`", "\"$(x) `y`\"", "\"$(x) `y`\"", "'$(x) `y`'"},
 	}
 	for _, c := range cases {

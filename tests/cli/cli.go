@@ -12,7 +12,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,7 +83,7 @@ func (s *Stack) Run(t *testing.T, timeout time.Duration, args ...string) (string
 	if args[0] != "stack" || len(args) < 2 || args[1] != "init" {
 		args = append(args, "--stack", s.Name)
 	}
-	if s.ConfigFile != "" && (args[0] == "up" || args[0] == "preview" || args[0] == "config" || args[0] == "destroy") {
+	if s.ConfigFile != "" && slices.Contains([]string{"up", "preview", "config", "destroy", "refresh"}, args[0]) {
 		args = append(args, "--config-file", s.ConfigFile)
 	}
 	cmd := exec.CommandContext(ctx, filepath.Join(Root(), ".tools", "bin", "pulumi"), append(args, "--non-interactive")...)
@@ -230,4 +232,25 @@ func (s *Stack) Changes(t *testing.T) map[string]string {
 		}
 	}
 	return changes
+}
+
+// Kill starts one pulumi command on the stack and kills it, with every process it started,
+// after the given time: an interrupted run.
+func (s *Stack) Kill(t *testing.T, after time.Duration, args ...string) {
+	t.Helper()
+	args = append(args, "--stack", s.Name, "--non-interactive")
+	if s.ConfigFile != "" {
+		args = append(args, "--config-file", s.ConfigFile)
+	}
+	cmd := exec.Command(filepath.Join(Root(), ".tools", "bin", "pulumi"), args...)
+	cmd.Dir, cmd.Env = s.Dir, s.Env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(after)
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
 }

@@ -197,3 +197,28 @@ func TestPreviewDiffShowsFileLines(t *testing.T) {
 		t.Error("preview --diff shows a password or a verifier")
 	}
 }
+
+// TestRemoveAndAddMember takes pg-test-3 out of the cluster and puts it back: only its own
+// resources, the other members' HAProxy files and the DNS records change; PostgreSQL on the
+// other members keeps running; the member leaves the DCS and rejoins as a replica.
+func TestRemoveAndAddMember(t *testing.T) {
+	c := drill.Setup(t)
+	restore(t, c)
+	started := postmasterStarts(t, c)
+	apply(t, c, func(cl map[string]any) {
+		cl["members"] = cl["members"].([]any)[:2]
+	}, `pg-test-3(-.*)?`, `pg-test-[12]-haproxy-[a-z]+-cfg`, `infra-1-dnsmasq-hosts`)
+	drill.Eventually(t, time.Minute, "pg-test-3 gone from the DCS", func() bool {
+		out, err := cli.LabSSH(c.IP("pg-test-1"), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml list")
+		return err == nil && !strings.Contains(out, "pg-test-3")
+	})
+	for _, m := range []string{"pg-test-1", "pg-test-2"} {
+		got, err := cli.LabSSH(c.IP(m), "cd / && runuser -u postgres -- psql -XAtc 'select pg_postmaster_start_time()'")
+		if err != nil || strings.TrimSpace(got) != started[m] {
+			t.Errorf("PostgreSQL on %s restarted: %v", m, err)
+		}
+	}
+	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	drill.Eventually(t, 3*time.Minute, "pg-test-3 back as a replica", func() bool { return c.State().Status["/replica"]["pg-test-3"] })
+	c.CheckRoutes(t)
+}

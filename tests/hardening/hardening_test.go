@@ -1,0 +1,193 @@
+// Package hardening checks on the lab that pgsvc leaks no secret and fails safely: an audit of
+// state, output, command lines and node files; an unreachable node; an interrupted run.
+package hardening
+
+import (
+	"context"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"pgsvc/tests/cli"
+	"pgsvc/tests/drill"
+)
+
+// generated reads every password the stack generated, from its state.
+func generated(t *testing.T, s *cli.Stack) []string {
+	t.Helper()
+	var state struct {
+		Deployment struct {
+			Resources []struct {
+				Type    string         `json:"type"`
+				Outputs map[string]any `json:"outputs"`
+			} `json:"resources"`
+		} `json:"deployment"`
+	}
+	if err := json.Unmarshal([]byte(s.MustRun(t, time.Minute, "stack", "export", "--show-secrets")), &state); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range state.Deployment.Resources {
+		if r.Type == "random:index/randomPassword:RandomPassword" {
+			if pw, ok := r.Outputs["result"].(string); ok && pw != "" {
+				out = append(out, pw)
+			}
+		}
+	}
+	if len(out) < 9 {
+		t.Fatalf("found %d generated passwords in the state, want 9", len(out))
+	}
+	return out
+}
+
+func containsAny(s string, secrets []string) bool {
+	for _, sec := range secrets {
+		if strings.Contains(s, sec) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSecretsAudit looks for every generated password where none may be: the encrypted state,
+// the CLI's output, remote command lines (in the state and on the nodes while a password is
+// rotated), and node files that are not 0600/0640 and owned by their service.
+func TestSecretsAudit(t *testing.T) {
+	c := drill.Setup(t)
+	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
+	rotated := c.Stack.WithConfig(t, func(cfg map[string]any) {
+		for _, u := range cfg["pgsvc:cluster"].(map[string]any)["users"].([]any) {
+			if u.(map[string]any)["name"] == "dbuser_view" {
+				u.(map[string]any)["rotation"] = "audit"
+			}
+		}
+	})
+	// Watch every member's process list while the rotation is applied.
+	ctx, stop := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	var seen []string
+	var wg sync.WaitGroup
+	for _, m := range c.Spec.Cluster.Members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				out, _ := cli.LabSSH(m.IP, "ps -eo args")
+				mu.Lock()
+				seen = append(seen, out)
+				mu.Unlock()
+				time.Sleep(100 * time.Millisecond)
+			}
+		}()
+	}
+	upOut := rotated.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	stop()
+	wg.Wait()
+	secrets := generated(t, c.Stack)
+
+	if containsAny(upOut, secrets) || containsAny(rotated.MustRun(t, 5*time.Minute, "preview", "--diff"), secrets) {
+		t.Error("the CLI printed a generated password")
+	}
+	if containsAny(c.Stack.MustRun(t, time.Minute, "stack", "export"), secrets) {
+		t.Error("the state holds a generated password in plaintext")
+	}
+	if containsAny(strings.Join(seen, "\n"), secrets) {
+		t.Error("a generated password appeared in a node's process list")
+	}
+	var state struct {
+		Deployment struct {
+			Resources []struct {
+				URN    string         `json:"urn"`
+				Inputs map[string]any `json:"inputs"`
+			} `json:"resources"`
+		} `json:"deployment"`
+	}
+	if err := json.Unmarshal([]byte(c.Stack.MustRun(t, time.Minute, "stack", "export", "--show-secrets")), &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state.Deployment.Resources {
+		for _, k := range []string{"create", "update", "delete"} {
+			if v, ok := r.Inputs[k].(string); ok && containsAny(v, secrets) {
+				t.Errorf("%s: the %s command line holds a password", r.URN, k)
+			}
+		}
+	}
+
+	// Files holding a password: only 0600/0640, owned by their service user.
+	nodes := []string{c.Spec.Infra[0].IP}
+	for _, m := range c.Spec.Cluster.Members {
+		nodes = append(nodes, m.IP)
+	}
+	for _, ip := range nodes {
+		cmd := exec.Command("ssh", "-i", cli.LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "root@"+ip,
+			`grep -rlsF -f /dev/stdin /etc /var/lib/pgsvc /var/lib/postgresql /var/lib/etcd /run /tmp /root | while read -r f; do stat -c '%a %U %G %n' "$f"; done`)
+		cmd.Stdin = strings.NewReader(strings.Join(secrets, "\n") + "\n")
+		out, _ := cmd.Output()
+		files := strings.Split(strings.TrimSpace(string(out)), "\n")
+		for _, line := range files {
+			if line == "" {
+				continue
+			}
+			f := strings.Fields(line)
+			mode, user := f[0], f[1]
+			if (mode != "600" && mode != "640") || (user != "postgres" && user != "root") {
+				t.Errorf("%s: %s holds a password with mode %s owner %s", ip, f[3], mode, user)
+			}
+		}
+		t.Logf("%s: files holding a generated password: %v", ip, files)
+	}
+}
+
+// TestUnreachableNode edits the stack while a member is powered off: the run fails naming the
+// node's address, the other members get the change, and once the node is back a rerun converges.
+func TestUnreachableNode(t *testing.T) {
+	c := drill.Setup(t)
+	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
+	cli.Lab(t, "kill", "pg-test-3")
+	t.Cleanup(func() { cli.Lab(t, "start", "pg-test-3") })
+	edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
+		cfg["pgsvc:cluster"].(map[string]any)["services"] = []any{map[string]any{"name": "reach", "port": 5442}}
+	})
+	out, err := edited.Run(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	if err == nil {
+		t.Fatal("the run succeeded with a member powered off")
+	}
+	if !strings.Contains(out, "10.213.0.13") || !strings.Contains(out, "pg-test-3") {
+		t.Errorf("the error names neither the node nor its address:\n%s", out)
+	}
+	drill.Eventually(t, time.Minute, "the new service on the reachable members", func() bool {
+		return c.LandsOn(c.IP("pg-test-1"), 5442) != "" && c.LandsOn(c.IP("pg-test-2"), 5442) != ""
+	})
+	cli.Lab(t, "start", "pg-test-3")
+	drill.Eventually(t, 3*time.Minute, "pg-test-3 back", func() bool { return c.State().Status["/health"]["pg-test-3"] })
+	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	edited.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
+	if c.LandsOn(c.IP("pg-test-3"), 5442) == "" {
+		t.Error("the service is missing on pg-test-3 after the rerun")
+	}
+}
+
+// TestInterruptedRun kills pulumi up in the middle of a change; the documented recovery
+// (refresh clearing pending creates, then up) converges.
+func TestInterruptedRun(t *testing.T) {
+	c := drill.Setup(t)
+	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
+	edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
+		cl := cfg["pgsvc:cluster"].(map[string]any)
+		cl["services"] = []any{map[string]any{"name": "intr", "port": 5443}}
+		cl["rto"] = "fast"
+	})
+	edited.Kill(t, 6*time.Second, "up", "--yes", "--skip-preview")
+	edited.MustRun(t, 10*time.Minute, "refresh", "--yes", "--clear-pending-creates", "--skip-preview")
+	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	edited.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
+	c.CheckRoutes(t)
+	for _, m := range c.Spec.Cluster.Members {
+		if c.LandsOn(m.IP, 5443) == "" {
+			t.Errorf("the service is missing on %s after recovery", m.IP)
+		}
+	}
+}
