@@ -31,8 +31,16 @@ func generated(t *testing.T, s *cli.Stack) []string {
 	}
 	var out []string
 	for _, r := range state.Deployment.Resources {
-		if r.Type == "random:index/randomPassword:RandomPassword" {
-			if pw, ok := r.Outputs["result"].(string); ok && pw != "" {
+		if r.Type != "random:index/randomPassword:RandomPassword" {
+			continue
+		}
+		// --show-secrets keeps the secret envelope, with the value JSON-encoded in "plaintext".
+		switch v := r.Outputs["result"].(type) {
+		case string:
+			out = append(out, v)
+		case map[string]any:
+			var pw string
+			if p, ok := v["plaintext"].(string); ok && json.Unmarshal([]byte(p), &pw) == nil && pw != "" {
 				out = append(out, pw)
 			}
 		}
@@ -171,7 +179,7 @@ func TestUnreachableNode(t *testing.T) {
 }
 
 // TestInterruptedRun kills pulumi up in the middle of a change; the documented recovery
-// (refresh clearing pending creates, then up) converges.
+// (cancel to release the stack's lock, refresh clearing pending creates, then up) converges.
 func TestInterruptedRun(t *testing.T) {
 	c := drill.Setup(t)
 	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
@@ -181,6 +189,7 @@ func TestInterruptedRun(t *testing.T) {
 		cl["rto"] = "fast"
 	})
 	edited.Kill(t, 6*time.Second, "up", "--yes", "--skip-preview")
+	edited.MustRun(t, time.Minute, "cancel", "--yes")
 	edited.MustRun(t, 10*time.Minute, "refresh", "--yes", "--clear-pending-creates", "--skip-preview")
 	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	edited.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
