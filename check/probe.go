@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"strconv"
 	"time"
@@ -18,8 +17,6 @@ type Target struct {
 	Password string
 	Database string
 }
-
-func (t Target) String() string { return fmt.Sprintf("%s:%d", t.Host, t.Port) }
 
 // Landing is where a connection ended up.
 type Landing struct {

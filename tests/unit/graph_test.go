@@ -110,7 +110,7 @@ func TestOrdering(t *testing.T) {
 	}
 }
 
-// secretsOf walks a property tree and reports each string found outside any secret.
+// plainStrings walks a property tree and reports each string found outside any secret.
 func plainStrings(v resource.PropertyValue, path string, visit func(path, s string)) {
 	switch {
 	case v.IsSecret():
