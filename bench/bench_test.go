@@ -147,8 +147,8 @@ func benchEdit(t *testing.T, r *Report, c *drill.Cluster) {
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+)`)
 
-// pgbench runs a select-only pgbench through host:port and returns its TPS.
-func pgbench(t *testing.T, c *drill.Cluster, host string, port int, args ...string) float64 {
+// pgbench runs pgbench through host:port as the test user and returns its output.
+func pgbench(t *testing.T, c *drill.Cluster, host string, port int, args ...string) []byte {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -158,6 +158,13 @@ func pgbench(t *testing.T, c *drill.Cluster, host string, port int, args ...stri
 	if err != nil {
 		t.Fatalf("pgbench %v: %v\n%s", args, err, out)
 	}
+	return out
+}
+
+// tps runs a pgbench benchmark and returns its transactions per second.
+func tps(t *testing.T, c *drill.Cluster, host string, port int, args ...string) float64 {
+	t.Helper()
+	out := pgbench(t, c, host, port, args...)
 	m := tpsLine.FindSubmatch(out)
 	if m == nil {
 		t.Fatalf("pgbench printed no tps:\n%s", out)
@@ -181,9 +188,9 @@ func benchDataPath(t *testing.T, r *Report, c *drill.Cluster) {
 		args []string
 	}{{"select-only", nil}, {"select-only, new connection per transaction (-C)", []string{"-C"}}}
 	for _, mode := range modes {
-		tps := map[int]*Figure{}
+		figures := map[int]*Figure{}
 		for _, p := range paths {
-			tps[p.port] = &Figure{Name: fmt.Sprintf("TPS %s, %s", mode.name, p.name), Unit: "tps"}
+			figures[p.port] = &Figure{Name: fmt.Sprintf("TPS %s, %s", mode.name, p.name), Unit: "tps"}
 		}
 		ratio := Figure{Name: fmt.Sprintf("TPS ratio 5433 / 5432, %s", mode.name), Unit: "x"}
 		if mode.args == nil {
@@ -194,14 +201,14 @@ func benchDataPath(t *testing.T, r *Report, c *drill.Cluster) {
 		for i := 0; i < reps; i++ {
 			got := map[int]float64{}
 			for _, p := range paths {
-				got[p.port] = pgbench(t, c, primary, p.port, append([]string{"-n", "-S", "-T", "8", "-c", "8", "-j", "2"}, mode.args...)...)
-				tps[p.port].Samples = append(tps[p.port].Samples, got[p.port])
+				got[p.port] = tps(t, c, primary, p.port, append([]string{"-n", "-S", "-T", "8", "-c", "8", "-j", "2"}, mode.args...)...)
+				figures[p.port].Samples = append(figures[p.port].Samples, got[p.port])
 			}
 			ratio.Samples = append(ratio.Samples, got[5433]/got[5432])
 		}
 		ratio.Note = "paths paired within each repetition, median of the paired ratios; pgbench on the host against the primary's address, 8 clients, 8 s per run, TLS off on every path (PostgreSQL and PgBouncer alike), SCRAM auth everywhere"
 		for _, p := range paths {
-			r.add(*tps[p.port])
+			r.add(*figures[p.port])
 		}
 		r.add(ratio)
 	}
