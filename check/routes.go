@@ -56,39 +56,13 @@ func HostForms(c *stacks.Cluster, withDNS bool) []HostForm {
 	return forms
 }
 
-// Users the seed connects with: the DBA on the direct primary service, the offline user on the
-// offline service, the database owner everywhere else.
-func seedUser(c *stacks.Cluster, what string) string {
-	pick := func(ok func(stacks.User) bool) string {
-		for _, u := range c.Users {
-			if ok(u) {
-				return u.Name
-			}
-		}
-		return ""
-	}
-	switch what {
-	case "default":
-		return pick(func(u stacks.User) bool { return u.Superuser })
-	case "offline":
-		return pick(func(u stacks.User) bool { return slices.Contains(u.Roles, "dbrole_offline") })
-	}
-	if len(c.Databases) > 0 {
-		return c.Databases[0].Owner
-	}
-	return ""
-}
-
 // Plan lists every host form times every port, with the seed's user, and where each may land
 // given the live state.
 func Plan(c *stacks.Cluster, st State, forms []HostForm, creds Credentials) []Route {
-	db := "postgres"
-	if len(c.Databases) > 0 {
-		db = c.Databases[0].Name
-	}
+	db := c.Database()
 	var routes []Route
 	add := func(f HostForm, port int, what string, allowed []string) {
-		user := seedUser(c, what)
+		user := c.ServiceUser(what)
 		routes = append(routes, Route{Target: Target{Host: f.Host, Port: port, User: user, Password: creds[user], Database: db}, What: what, Allowed: allowed})
 	}
 	for _, f := range forms {

@@ -181,32 +181,12 @@ func accessHost(c *stacks.Cluster) string {
 	return c.Primary().IP
 }
 
-// serviceURLs gives each service a URL with the user the seed uses there: the DBA on the direct
-// primary service, the offline user on the offline service, the database owner elsewhere.
+// serviceURLs gives each service a URL with the user the seed connects with there.
 func serviceURLs(c *stacks.Cluster, pw Passwords) pulumi.StringMapOutput {
-	db, owner := "postgres", ""
-	if len(c.Databases) > 0 {
-		db, owner = c.Databases[0].Name, c.Databases[0].Owner
-	}
-	pick := func(ok func(stacks.User) bool) string {
-		for _, u := range c.Users {
-			if ok(u) {
-				return u.Name
-			}
-		}
-		return owner
-	}
-	dba := pick(func(u stacks.User) bool { return u.Superuser })
-	offline := pick(func(u stacks.User) bool { return slices.Contains(u.Roles, "dbrole_offline") })
+	db := c.Database()
 	urls := pulumi.StringMap{}
 	for _, s := range c.AllServices() {
-		user := owner
-		switch {
-		case s.Name == "default":
-			user = dba
-		case s.Name == "offline":
-			user = offline
-		}
+		user := c.ServiceUser(s.Name)
 		if user == "" || user == "postgres" {
 			continue
 		}

@@ -214,3 +214,23 @@ func TestRTOPlansAreConsistent(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceUser(t *testing.T) {
+	spec, err := Load(getter(t, baseConfig(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &spec.Cluster
+	for service, want := range map[string]string{"default": "dbuser_dba", "offline": "test", "primary": "test", "postgres": "test"} {
+		if got := c.ServiceUser(service); got != want {
+			t.Errorf("ServiceUser(%s) = %s, want %s", service, got, want)
+		}
+	}
+	c.Users = append(c.Users, User{Name: "dbuser_stats", Roles: []string{"dbrole_offline"}})
+	if got := c.ServiceUser("offline"); got != "dbuser_stats" {
+		t.Errorf("ServiceUser(offline) = %s, want dbuser_stats", got)
+	}
+	if c.Database() != "test" {
+		t.Errorf("Database() = %s", c.Database())
+	}
+}

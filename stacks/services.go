@@ -133,3 +133,31 @@ func (k Match) matches(m Member) bool {
 	}
 	return true
 }
+
+// Database is the database the seed's examples connect to: the first one, else postgres.
+func (c *Cluster) Database() string {
+	if len(c.Databases) > 0 {
+		return c.Databases[0].Name
+	}
+	return "postgres"
+}
+
+// ServiceUser is the user the seed connects with through a service or direct port: the DBA on
+// the direct primary service (default), the offline user on the offline service, and the
+// database's owner everywhere else, or when the cluster has no such user.
+func (c *Cluster) ServiceUser(service string) string {
+	owner := ""
+	if len(c.Databases) > 0 {
+		owner = c.Databases[0].Owner
+	}
+	want := map[string]func(User) bool{
+		"default": func(u User) bool { return u.Superuser },
+		"offline": func(u User) bool { return slices.Contains(u.Roles, "dbrole_offline") },
+	}[service]
+	for _, u := range c.Users {
+		if want != nil && want(u) {
+			return u.Name
+		}
+	}
+	return owner
+}
