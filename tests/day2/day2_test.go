@@ -4,6 +4,7 @@ package day2
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -220,5 +221,58 @@ func TestRemoveAndAddMember(t *testing.T) {
 	}
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	drill.Eventually(t, 3*time.Minute, "pg-test-3 back as a replica", func() bool { return c.State().Status["/replica"]["pg-test-3"] })
+	c.CheckRoutes(t)
+}
+
+// TestDestroyKeepsData destroys the stack: daemons stop and are disabled, pgsvc's files go, the
+// data directories stay; an up afterwards brings the cluster back with its data.
+func TestDestroyKeepsData(t *testing.T) {
+	c := drill.Setup(t)
+	ctx := context.Background()
+	vip := c.Spec.Cluster.VIP.Address
+	w, err := outage.Connect(ctx, c.Target(vip, 5433))
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := time.Now().Format(time.RFC3339Nano)
+	_, err = w.Exec(ctx, "create table if not exists destroy_probe (token text primary key); insert into destroy_probe values ('"+token+"')")
+	w.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Stack.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview") })
+	c.Stack.MustRun(t, 10*time.Minute, "destroy", "--yes", "--skip-preview")
+	for _, m := range members {
+		out, _ := cli.LabSSH(c.IP(m), `for u in patroni pgbouncer haproxy vip-manager; do echo "$u $(systemctl is-active $u) $(systemctl is-enabled $u)"; done
+ls /etc/patroni/config.yml /etc/haproxy/services/*.cfg /etc/pgbouncer/userlist.txt 2>/dev/null | wc -l
+test -f /var/lib/postgresql/15/pg-test/PG_VERSION && echo data-kept`)
+		for _, u := range []string{"patroni", "pgbouncer", "haproxy", "vip-manager"} {
+			if !strings.Contains(out, u+" inactive disabled") {
+				t.Errorf("%s: %s is not stopped and disabled after destroy:\n%s", m, u, out)
+			}
+		}
+		if !strings.Contains(out, "\n0\n") || !strings.Contains(out, "data-kept") {
+			t.Errorf("%s: files left or data lost after destroy:\n%s", m, out)
+		}
+	}
+	c.Stack.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview")
+	var outs struct {
+		UserPasswords check.Credentials `json:"userPasswords"`
+	}
+	c.Stack.Outputs(t, &outs)
+	c.Creds = outs.UserPasswords
+	c.Settle(t)
+	// Replicas learn the regenerated passwords once replication, itself re-keyed, catches up.
+	for _, port := range []int{5433, 5434} {
+		drill.Eventually(t, time.Minute, fmt.Sprintf("the row written before destroy, read through %d", port), func() bool {
+			conn, err := outage.Connect(ctx, c.Target(vip, port))
+			if err != nil {
+				return false
+			}
+			defer conn.Close(ctx)
+			var n int
+			return conn.QueryRow(ctx, "select count(*) from destroy_probe where token = $1", token).Scan(&n) == nil && n == 1
+		})
+	}
 	c.CheckRoutes(t)
 }
