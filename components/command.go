@@ -28,7 +28,6 @@ type step struct {
 	Create   string
 	Delete   string
 	Stdin    pulumi.StringInput
-	Env      pulumi.StringMap
 	Triggers pulumi.Array
 }
 
@@ -45,9 +44,6 @@ func run(ctx *pulumi.Context, name string, conn Conn, s step, parent pulumi.Reso
 	}
 	if s.Stdin != nil {
 		args.Stdin = s.Stdin
-	}
-	if s.Env != nil {
-		args.Environment = s.Env
 	}
 	return remote.NewCommand(ctx, name, args, pulumi.Parent(parent), pulumi.DependsOn(deps))
 }
