@@ -13,7 +13,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"pgsvc/check"
+	"pgsvc/stacks"
 	"pgsvc/tests/cli"
+	"pgsvc/tests/drill"
+	"pgsvc/tests/outage"
 )
 
 type outputs struct {
@@ -21,6 +24,15 @@ type outputs struct {
 	StatsURL      string            `json:"statsUrl"`
 	StatsAuth     string            `json:"statsAuth"`
 	ServiceURLs   map[string]string `json:"serviceUrls"`
+}
+
+// deployed is the dev stack's validated spec and its outputs.
+func deployed(t *testing.T) (*stacks.Spec, outputs) {
+	t.Helper()
+	s := cli.DevStack(t)
+	var outs outputs
+	s.Outputs(t, &outs)
+	return s.Spec(t), outs
 }
 
 func TestRerunChangesNothing(t *testing.T) {
@@ -32,10 +44,7 @@ func TestRerunChangesNothing(t *testing.T) {
 }
 
 func TestEveryHostFormAndPortRoutes(t *testing.T) {
-	s := cli.DevStack(t)
-	spec := s.Spec(t)
-	var outs outputs
-	s.Outputs(t, &outs)
+	spec, outs := deployed(t)
 	c := &spec.Cluster
 	ctx := context.Background()
 	st := check.ReadState(ctx, c)
@@ -53,16 +62,8 @@ func TestEveryHostFormAndPortRoutes(t *testing.T) {
 
 // TestReplicaServiceSpreads connects to 5434 repeatedly: every replica must serve it.
 func TestReplicaServiceSpreads(t *testing.T) {
-	s := cli.DevStack(t)
-	spec := s.Spec(t)
-	var outs outputs
-	s.Outputs(t, &outs)
-	var replicas []string
-	for m, ok := range check.ReadState(context.Background(), &spec.Cluster).Status["/replica"] {
-		if ok {
-			replicas = append(replicas, m)
-		}
-	}
+	spec, outs := deployed(t)
+	replicas := drill.Passing(check.ReadState(context.Background(), &spec.Cluster).Status["/replica"])
 	if len(replicas) != 2 {
 		t.Fatalf("replicas %v, want two", replicas)
 	}
@@ -86,10 +87,7 @@ func TestReplicaServiceSpreads(t *testing.T) {
 }
 
 func TestMultiHostURLs(t *testing.T) {
-	s := cli.DevStack(t)
-	spec := s.Spec(t)
-	var outs outputs
-	s.Outputs(t, &outs)
+	spec, outs := deployed(t)
 	var hosts []string
 	for _, m := range spec.Cluster.Members {
 		hosts = append(hosts, fmt.Sprintf("%s:%d", m.IP, spec.Cluster.Ports.PgBouncer))
@@ -119,14 +117,11 @@ func TestMultiHostURLs(t *testing.T) {
 
 // TestWriteThenReadThroughServices writes a row through 5433 and reads it back through 5434.
 func TestWriteThenReadThroughServices(t *testing.T) {
-	s := cli.DevStack(t)
-	spec := s.Spec(t)
-	var outs outputs
-	s.Outputs(t, &outs)
+	spec, outs := deployed(t)
 	vip, pw := spec.Cluster.VIP.Address, outs.UserPasswords["test"]
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	w := connect(t, ctx, vip, 5433, "test", pw)
+	w := mustConnect(t, ctx, check.Target{Host: vip, Port: 5433, User: "test", Password: pw, Database: "test"})
 	defer w.Close(ctx)
 	token := fmt.Sprintf("row-%d", time.Now().UnixNano())
 	if _, err := w.Exec(ctx, "create table if not exists e2e_rows (token text primary key, at timestamptz default now())"); err != nil {
@@ -135,7 +130,7 @@ func TestWriteThenReadThroughServices(t *testing.T) {
 	if _, err := w.Exec(ctx, "insert into e2e_rows (token) values ($1)", token); err != nil {
 		t.Fatal(err)
 	}
-	r := connect(t, ctx, vip, 5434, "test", pw)
+	r := mustConnect(t, ctx, check.Target{Host: vip, Port: 5434, User: "test", Password: pw, Database: "test"})
 	defer r.Close(ctx)
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		var n int
@@ -152,9 +147,7 @@ func TestWriteThenReadThroughServices(t *testing.T) {
 }
 
 func TestStatsPage(t *testing.T) {
-	s := cli.DevStack(t)
-	var outs outputs
-	s.Outputs(t, &outs)
+	_, outs := deployed(t)
 	user, pass, _ := strings.Cut(outs.StatsAuth, ":")
 	client := &http.Client{Timeout: 5 * time.Second}
 	for _, tc := range []struct {
@@ -177,26 +170,9 @@ func TestStatsPage(t *testing.T) {
 	}
 }
 
-func connect(t *testing.T, ctx context.Context, host string, port int, user, password string) *pgx.Conn {
-	t.Helper()
-	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d user=%s dbname=test sslmode=disable", host, port, user))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Password = password
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		t.Fatalf("connect %s:%d as %s: %v", host, port, user, err)
-	}
-	return conn
-}
-
 // TestServiceURLsConnect uses each exported connection URL as a user would.
 func TestServiceURLsConnect(t *testing.T) {
-	s := cli.DevStack(t)
-	var outs outputs
-	s.Outputs(t, &outs)
+	_, outs := deployed(t)
 	for _, name := range []string{"primary", "replica", "default", "offline"} {
 		url, ok := outs.ServiceURLs[name]
 		if !ok {
@@ -219,4 +195,13 @@ func TestServiceURLsConnect(t *testing.T) {
 			t.Errorf("service %s URL: %v", name, err)
 		}
 	}
+}
+
+func mustConnect(t *testing.T, ctx context.Context, target check.Target) *pgx.Conn {
+	t.Helper()
+	conn, err := outage.Connect(ctx, target)
+	if err != nil {
+		t.Fatalf("connect %s:%d as %s: %v", target.Host, target.Port, target.User, err)
+	}
+	return conn
 }
