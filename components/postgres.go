@@ -47,10 +47,10 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	dataDir := render.DataDir(c)
 	del := stopService("patroni")
 	if c.RemoveDataOnDestroy {
-		del += "\nrm -rf " + shellQuote(dataDir)
+		del += "\nrm -rf " + render.ShellQuote(dataDir)
 	}
 	_, err = run(ctx, name+"-service", conn, step{
-		Create: fmt.Sprintf("install -d -o postgres -g postgres -m 0700 %s\n", shellQuote(fmt.Sprintf("/var/lib/postgresql/%d", c.Version))) +
+		Create: fmt.Sprintf("install -d -o postgres -g postgres -m 0700 %s\n", render.ShellQuote(fmt.Sprintf("/var/lib/postgresql/%d", c.Version))) +
 			startService("patroni") + "\n" +
 			waitFor(httpStatusIs(url, 200), 300, fmt.Sprintf("%s: Patroni member %s not ready (%s) within 300s", args.Node.Conn.Node, c.MemberName(args.Member), readiness)),
 		Delete: del,

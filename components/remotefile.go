@@ -62,7 +62,7 @@ func writeFile(ctx *pulumi.Context, name string, conn Conn, c content, ops fileO
 	}
 	head := fmt.Sprintf(`f=%s
 owner=%s/$(printf '%%s' "$f" | sha256sum | cut -d' ' -f1)
-`, shellQuote(f.Path), ownersDir)
+`, render.ShellQuote(f.Path), ownersDir)
 	create := head + fmt.Sprintf(`mkdir -p %s %s
 tmp=$(mktemp "$f.pgsvc.XXXXXX")
 trap 'rm -f "$tmp" "$f.pgsvc-old"' EXIT
@@ -72,7 +72,7 @@ chmod %s "$tmp"
 if ! cmp -s "$tmp" "$f"; then
   if [ -e "$f" ]; then cp -p "$f" "$f.pgsvc-old"; fi
   mv "$tmp" "$f"
-`, shellQuote(path.Dir(f.Path)), ownersDir, f.Owner, f.Group, f.Mode)
+`, render.ShellQuote(path.Dir(f.Path)), ownersDir, f.Owner, f.Group, f.Mode)
 	if ops.Validate != "" {
 		create += fmt.Sprintf(`  if ! (%s); then
     if [ -e "$f.pgsvc-old" ]; then mv "$f.pgsvc-old" "$f"; else rm -f "$f"; fi

@@ -27,7 +27,8 @@ func newPasswords(ctx *pulumi.Context, prefix string, c *stacks.Cluster, parent 
 	type want struct {
 		name, rotation string
 	}
-	wants := []want{{render.SecretSuperuser, ""}, {render.SecretReplication, ""}, {render.SecretPatroniAPI, ""}, {render.SecretHAProxy, ""}}
+	wants := []want{{render.SecretSuperuser, ""}, {render.SecretReplication, ""}, {render.SecretPatroniAPI, ""}, {render.SecretHAProxy, ""},
+		{render.SecretEtcdRoot, ""}, {render.SecretEtcdCluster, ""}}
 	for _, u := range c.Users {
 		wants = append(wants, want{u.Name, u.Rotation})
 	}

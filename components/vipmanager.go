@@ -14,6 +14,8 @@ type VipManagerArgs struct {
 	Spec   *stacks.Spec
 	Node   *Node
 	Member stacks.Member
+	// Secrets hold the cluster's etcd password.
+	Secrets pulumi.StringMapOutput
 	// After is the DCS.
 	After []pulumi.Resource
 }
@@ -35,7 +37,9 @@ func NewVipManager(ctx *pulumi.Context, name string, args *VipManagerArgs, opts 
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := writeFile(ctx, name+"-yml", conn, plainContent(render.VipManagerConfig(args.Spec, args.Member)),
+	cfg, err := writeFile(ctx, name+"-yml", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
+		return render.VipManagerConfig(args.Spec, args.Member, sec)
+	}),
 		fileOps{OnChange: restartIfActive("vip-manager")}, v, []pulumi.Resource{dropin})
 	if err != nil {
 		return nil, err

@@ -58,3 +58,36 @@ func EtcdEnv(s *stacks.Spec, name string) File {
 	return File{Path: "/etc/default/etcd", Mode: "0644", Owner: userRoot, Group: userRoot,
 		Content: execute("etcd.env.tmpl", data)}
 }
+
+// EtcdUser is the cluster's own etcd user (and role): Patroni and vip-manager log in with it,
+// and it may touch only the cluster's keys.
+func EtcdUser(c *stacks.Cluster) string {
+	return c.Name
+}
+
+// EtcdAuthInput is the stdin of the etcd authentication scripts: the root password, then the
+// cluster user's.
+func EtcdAuthInput(sec Secrets) []byte {
+	return []byte(sec[SecretEtcdRoot] + "\n" + sec[SecretEtcdCluster] + "\n")
+}
+
+// EtcdAuthScript turns on authentication in both of etcd's APIs: a root user, and a cluster user
+// whose role reaches only the cluster's DCS keys; anonymous clients get nothing. It is run on
+// one etcd member after every DCS client has its credentials, converges from any earlier
+// state, and reads the passwords from stdin (EtcdAuthInput).
+func EtcdAuthScript(s *stacks.Spec) []byte {
+	return execute("etcd-auth.sh.tmpl", etcdAuthData(s))
+}
+
+// EtcdAuthOffScript turns authentication off again, so that a later deploy with new passwords
+// finds an open etcd; users and roles stay.
+func EtcdAuthOffScript(s *stacks.Spec) []byte {
+	return execute("etcd-auth-off.sh.tmpl", etcdAuthData(s))
+}
+
+func etcdAuthData(s *stacks.Spec) map[string]any {
+	prefix := patroniNamespace + s.Cluster.Name
+	return map[string]any{
+		"Port": s.Etcd.ClientPort, "User": EtcdUser(&s.Cluster), "Prefix": prefix, "V3": s.Etcd.API == stacks.DCSv3,
+	}
+}

@@ -34,7 +34,8 @@ func PatroniConfig(s *stacks.Spec, m stacks.Member, sec Secrets) File {
 		"DCS":       indent(string(PatroniDynamicConfig(c)), "    "),
 		"BinDir":    fmt.Sprintf("/usr/lib/postgresql/%d/bin", c.Version),
 		"Superuser": sec[SecretSuperuser], "Replication": sec[SecretReplication],
-		"APIPassword":   sec[SecretPatroniAPI],
+		"APIPassword": sec[SecretPatroniAPI],
+		"EtcdUser":    EtcdUser(c), "EtcdPassword": sec[SecretEtcdCluster],
 		"NoFailover":    m.Role == stacks.RoleOffline || m.Delay != "",
 		"NoLoadBalance": m.Delay != "",
 	}

@@ -20,6 +20,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"ident":   sqlIdent,
 	"literal": sqlLiteral,
 	"dict":    dict,
+	"sh":      ShellQuote,
 }).ParseFS(templateFS, "templates/*.tmpl"))
 
 // File is one file on a node.
@@ -42,6 +43,9 @@ const (
 	SecretReplication = "replicator"
 	SecretPatroniAPI  = "patroni-api"
 	SecretHAProxy     = "haproxy-admin"
+	// SecretEtcdRoot is etcd's root user; SecretEtcdCluster the cluster's own etcd user.
+	SecretEtcdRoot    = "etcd-root"
+	SecretEtcdCluster = "etcd-cluster"
 )
 
 // Users/owners of the daemons' files on Debian.
@@ -58,6 +62,11 @@ func execute(name string, data any) []byte {
 		panic(fmt.Sprintf("render %s: %v", name, err))
 	}
 	return buf.Bytes()
+}
+
+// ShellQuote makes s one single-quoted shell word.
+func ShellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // yamlQuote makes any string a safe double-quoted YAML scalar.

@@ -95,6 +95,11 @@ func TestOrdering(t *testing.T) {
 		{"pg-test-1-haproxy-service", "pg-test-1-haproxy-replica"},
 		{"pg-test-1-vip-manager-service", "pg-test-2-etcd"},
 		{"infra-1-etcd-service", "infra-1-etcd-env"},
+		// every node waits for every node's preflight; etcd auth for every DCS client
+		{"pg-test-1-createcluster-conf", "infra-1-preflight"},
+		{"infra-1-packages", "pg-test-3-preflight"},
+		{"pg-test-etcd-auth", "pg-test-1-postgres"},
+		{"pg-test-etcd-auth", "pg-test-3-vip-manager"},
 	}
 	for _, c := range cases {
 		if _, ok := res[c.name]; !ok {
@@ -138,8 +143,8 @@ func TestPasswordsStaySecret(t *testing.T) {
 			passwords = append(passwords, "pw-"+name)
 		}
 	}
-	if len(passwords) != 9 {
-		t.Fatalf("%d passwords, want 4 system + 5 users", len(passwords))
+	if len(passwords) != 11 {
+		t.Fatalf("%d passwords, want 6 system + 5 users", len(passwords))
 	}
 	for name, r := range res {
 		plainStrings(resource.NewObjectProperty(r.Inputs), name, func(path, s string) {
@@ -153,7 +158,7 @@ func TestPasswordsStaySecret(t *testing.T) {
 			}
 		})
 	}
-	for _, name := range []string{"pg-test-1-postgres-patroni-yml", "pg-test-1-pgbouncer-userlist", "pg-test-1-haproxy-cfg", "pg-test-1-user-test"} {
+	for _, name := range []string{"pg-test-1-postgres-patroni-yml", "pg-test-1-pgbouncer-userlist", "pg-test-1-haproxy-cfg", "pg-test-1-user-test", "pg-test-1-vip-manager-yml", "pg-test-etcd-auth"} {
 		if !res[name].Inputs["stdin"].IsSecret() {
 			t.Errorf("%s: stdin is not secret", name)
 		}

@@ -1,0 +1,38 @@
+package render
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"pgsvc/stacks"
+)
+
+// TestEtcdAuthScripts: both scripts are valid POSIX shell for either DCS API, and the cluster's
+// role reaches its keys in the API Patroni uses.
+func TestEtcdAuthScripts(t *testing.T) {
+	values := map[string]string{
+		stacks.KeySSH:     `{"user":"root","privateKeyFile":"/dev/null"}`,
+		stacks.KeyCluster: `{"name":"pg-test","members":[{"seq":1,"ip":"10.213.0.11","role":"primary"}]}`,
+	}
+	for _, api := range []string{stacks.DCSv2, stacks.DCSv3} {
+		values[stacks.KeyEtcd] = `{"api":"` + api + `"}`
+		spec, err := stacks.Load(func(k string) (string, bool) { v, ok := values[k]; return v, ok })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, script := range map[string][]byte{"on": EtcdAuthScript(spec), "off": EtcdAuthOffScript(spec)} {
+			cmd := exec.Command("sh", "-n")
+			cmd.Stdin = strings.NewReader(string(script))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("%s %s script: %v\n%s", api, name, err, out)
+			}
+			if name == "on" && !strings.Contains(string(script), "/pg/pg-test") {
+				t.Errorf("%s %s script does not name the cluster's keys", api, name)
+			}
+		}
+		if got := string(EtcdAuthScript(spec)); strings.Contains(got, "etcdctl role grant-permission") != (api == stacks.DCSv3) {
+			t.Errorf("%s: v3 role for the cluster present = %v", api, !(api == stacks.DCSv3))
+		}
+	}
+}
