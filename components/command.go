@@ -7,13 +7,13 @@ import (
 
 // Conn is how a component reaches its node.
 type Conn struct {
-	Node string
-	Args remote.ConnectionArgs
+	Node, IP string
+	Args     remote.ConnectionArgs
 }
 
 // NewConn is the SSH connection to one node; the key stays a secret.
 func NewConn(node, ip, user string, port int, privateKey pulumi.StringInput) Conn {
-	return Conn{Node: node, Args: remote.ConnectionArgs{
+	return Conn{Node: node, IP: ip, Args: remote.ConnectionArgs{
 		Host:           pulumi.String(ip),
 		Port:           pulumi.Float64(float64(port)),
 		User:           pulumi.String(user),
@@ -32,7 +32,7 @@ type step struct {
 }
 
 // run registers a remote command under parent; it runs after deps.
-func run(ctx *pulumi.Context, name string, conn Conn, s step, parent pulumi.Resource, deps []pulumi.Resource) (*remote.Command, error) {
+func run(ctx *pulumi.Context, name string, conn Conn, s step, parent pulumi.Resource, deps []pulumi.Resource, opts ...pulumi.ResourceOption) (*remote.Command, error) {
 	args := &remote.CommandArgs{
 		Connection: conn.Args,
 		Create:     pulumi.String("set -eu\n" + s.Create),
@@ -45,5 +45,5 @@ func run(ctx *pulumi.Context, name string, conn Conn, s step, parent pulumi.Reso
 	if s.Stdin != nil {
 		args.Stdin = s.Stdin
 	}
-	return remote.NewCommand(ctx, name, args, pulumi.Parent(parent), pulumi.DependsOn(deps))
+	return remote.NewCommand(ctx, name, args, append([]pulumi.ResourceOption{pulumi.Parent(parent), pulumi.DependsOn(deps)}, opts...)...)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"pgsvc/render"
 )
 
 // Everything that knows it runs on Debian 12 lives here: package names and service control.
@@ -17,22 +19,24 @@ var (
 )
 
 // preflightScript fails clearly on a node pgsvc cannot manage.
-const preflightScript = `set -eu
+func preflightScript(node, ip string) string {
+	return fmt.Sprintf(`node=%s
 . /etc/os-release
 if [ "${ID:-}" != debian ] || [ "${VERSION_ID:-}" != 12 ]; then
-  echo "pgsvc supports Debian 12 only; this node runs ${PRETTY_NAME:-an unknown system}" >&2; exit 1
+  echo "$node: pgsvc supports Debian 12 only; this node runs ${PRETTY_NAME:-an unknown system}" >&2; exit 1
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "pgsvc configures nodes as root: log in as root (pgsvc:ssh.user); this node gave user $(id -un)" >&2; exit 1
+  echo "$node: pgsvc configures nodes as root: log in as root (pgsvc:ssh.user); this node gave user $(id -un)" >&2; exit 1
 fi
-`
+`, render.ShellQuote(node+" ("+ip+")"))
+}
 
 // InstallScript installs packages without letting their maintainer scripts start any daemon:
 // pgsvc starts each daemon itself once its configuration is written.
 func InstallScript(packages []string) string {
 	pkgs := slices.Clone(packages)
 	slices.Sort(pkgs)
-	return preflightScript + fmt.Sprintf(`trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	return fmt.Sprintf(`trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 export DEBIAN_FRONTEND=noninteractive
@@ -73,15 +77,10 @@ const daemonReload = "systemctl daemon-reload"
 // waitFor retries a check once a second, failing with message after timeout seconds.
 func waitFor(check string, timeout int, message string) string {
 	return fmt.Sprintf(`i=0; until %s; do i=$((i+1)); if [ $i -ge %d ]; then echo %s >&2; exit 1; fi; sleep 1; done`,
-		check, timeout, shellQuote(message))
+		check, timeout, render.ShellQuote(message))
 }
 
 // httpStatusIs checks that a local URL answers with the given status.
 func httpStatusIs(url string, status int) string {
-	return fmt.Sprintf(`[ "$(curl -s -o /dev/null -m 2 -w '%%{http_code}' %s)" = %d ]`, shellQuote(url), status)
-}
-
-// shellQuote makes s one single-quoted shell word.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return fmt.Sprintf(`[ "$(curl -s -o /dev/null -m 2 -w '%%{http_code}' %s)" = %d ]`, render.ShellQuote(url), status)
 }

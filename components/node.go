@@ -16,6 +16,8 @@ type NodeArgs struct {
 	Packages []string
 	// Member is true for PostgreSQL members, whose package install must not create a cluster.
 	Member bool
+	// After are the checks that must pass before the node is changed.
+	After []pulumi.Resource
 }
 
 // Node is a prepared machine: checked, with its packages installed, and its facts read.
@@ -32,9 +34,9 @@ func NewNode(ctx *pulumi.Context, name string, args *NodeArgs, opts ...pulumi.Re
 	if err := ctx.RegisterComponentResource("pgsvc:index:Node", name, n, opts...); err != nil {
 		return nil, err
 	}
-	var deps []pulumi.Resource
+	deps := args.After
 	if args.Member {
-		conf, err := writeFile(ctx, name+"-createcluster-conf", args.Conn, plainContent(render.CreateClusterConf()), fileOps{}, n, nil)
+		conf, err := writeFile(ctx, name+"-createcluster-conf", args.Conn, plainContent(render.CreateClusterConf()), fileOps{}, n, args.After)
 		if err != nil {
 			return nil, err
 		}

@@ -61,9 +61,9 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 	slices.SortStableFunc(members, func(a, b stacks.Member) int {
 		return boolRank(b.Role == stacks.RolePrimary) - boolRank(a.Role == stacks.RolePrimary)
 	})
-	var postgres []pulumi.Resource
+	var postgres, dcsClients []pulumi.Resource
 	var primary pulumi.Resource
-	patroniSecrets := pw.Pick(render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI)
+	patroniSecrets := pw.Pick(render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI, render.SecretEtcdCluster)
 	for _, m := range members {
 		member := c.MemberName(m)
 		after := slices.Clone(dcs)
@@ -78,6 +78,7 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 			primary = p
 		}
 		postgres = append(postgres, p)
+		dcsClients = append(dcsClients, p)
 		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Spec: spec, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p}}, pulumi.Parent(pc)); err != nil {
 			return nil, err
 		}
@@ -85,10 +86,15 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 			return nil, err
 		}
 		if c.VIP.Enabled {
-			if _, err := NewVipManager(ctx, member+"-vip-manager", &VipManagerArgs{Spec: spec, Node: nodes[member], Member: m, After: dcs}, pulumi.Parent(pc)); err != nil {
+			v, err := NewVipManager(ctx, member+"-vip-manager", &VipManagerArgs{Spec: spec, Node: nodes[member], Member: m, Secrets: pw.Pick(render.SecretEtcdCluster), After: dcs}, pulumi.Parent(pc))
+			if err != nil {
 				return nil, err
 			}
+			dcsClients = append(dcsClients, v)
 		}
+	}
+	if err := newEtcdAuth(ctx, spec, nodes[spec.Etcd.Members[0]], pw, pc, dcsClients); err != nil {
+		return nil, err
 	}
 	for _, m := range c.Members {
 		member := c.MemberName(m)
@@ -157,14 +163,20 @@ func NodePlans(spec *stacks.Spec) []NodePlan {
 	return plans
 }
 
-// newNodes prepares every machine once, with the packages of all its roles.
+// newNodes checks every machine, then prepares each once, with the packages of all its roles.
 func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, parent pulumi.Resource) (map[string]*Node, error) {
+	plans := NodePlans(spec)
+	conns := make([]Conn, len(plans))
+	for i, p := range plans {
+		conns[i] = NewConn(p.Name, p.IP, spec.SSH.User, spec.SSH.Port, key)
+	}
+	checks, err := newPreflights(ctx, conns, parent)
+	if err != nil {
+		return nil, err
+	}
 	nodes := map[string]*Node{}
-	for _, p := range NodePlans(spec) {
-		n, err := NewNode(ctx, p.Name, &NodeArgs{
-			Conn:     NewConn(p.Name, p.IP, spec.SSH.User, spec.SSH.Port, key),
-			Packages: p.Packages, Member: p.Member,
-		}, pulumi.Parent(parent))
+	for i, p := range plans {
+		n, err := NewNode(ctx, p.Name, &NodeArgs{Conn: conns[i], Packages: p.Packages, Member: p.Member, After: checks}, pulumi.Parent(parent))
 		if err != nil {
 			return nil, err
 		}
