@@ -43,12 +43,16 @@ func apply(t *testing.T, c *drill.Cluster, edit func(cluster map[string]any), wa
 	}
 	s.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	s.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
+	drill.CheckOutputs(t, s)
 	return s
 }
 
-// restore puts the committed config back after the test.
+// restore puts the committed config back after the test, outputs included.
 func restore(t *testing.T, c *drill.Cluster) {
-	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
+	t.Cleanup(func() {
+		c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+		drill.CheckOutputs(t, c.Stack)
+	})
 }
 
 func TestServiceEdits(t *testing.T) {

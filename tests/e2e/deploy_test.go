@@ -170,31 +170,9 @@ func TestStatsPage(t *testing.T) {
 	}
 }
 
-// TestServiceURLsConnect uses each exported connection URL as a user would.
-func TestServiceURLsConnect(t *testing.T) {
-	_, outs := deployed(t)
-	for _, name := range []string{"primary", "replica", "default", "offline"} {
-		url, ok := outs.ServiceURLs[name]
-		if !ok {
-			t.Errorf("no URL output for service %s", name)
-			continue
-		}
-		cfg, err := pgx.ParseConfig(url + "?sslmode=disable")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		conn, err := pgx.ConnectConfig(ctx, cfg)
-		if err == nil {
-			err = conn.Ping(ctx)
-			conn.Close(ctx)
-		}
-		cancel()
-		if err != nil {
-			t.Errorf("service %s URL: %v", name, err)
-		}
-	}
+// TestOutputs checks every exported URL against the config and uses it as a user would.
+func TestOutputs(t *testing.T) {
+	drill.CheckOutputs(t, cli.DevStack(t))
 }
 
 func mustConnect(t *testing.T, ctx context.Context, target check.Target) *pgx.Conn {
