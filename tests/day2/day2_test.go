@@ -279,4 +279,5 @@ test -f /var/lib/postgresql/15/pg-test/PG_VERSION && echo data-kept`)
 		})
 	}
 	c.CheckRoutes(t)
+	drill.CheckOutputs(t, c.Stack)
 }
