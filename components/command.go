@@ -3,17 +3,21 @@ package components
 import (
 	"github.com/pulumi/pulumi-command/sdk/go/command/remote"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
 )
 
 // Conn is how a component reaches its node.
 type Conn struct {
 	Node, IP string
-	Args     remote.ConnectionArgs
+	// Sudo is set when the login is not root: commands then run as root through sudo.
+	Sudo bool
+	Args remote.ConnectionArgs
 }
 
 // NewConn is the SSH connection to one node; the key stays a secret.
 func NewConn(node, ip, user string, port int, privateKey pulumi.StringInput) Conn {
-	return Conn{Node: node, IP: ip, Args: remote.ConnectionArgs{
+	return Conn{Node: node, IP: ip, Sudo: user != "root", Args: remote.ConnectionArgs{
 		Host:           pulumi.String(ip),
 		Port:           pulumi.Float64(float64(port)),
 		User:           pulumi.String(user),
@@ -29,21 +33,37 @@ type step struct {
 	Delete   string
 	Stdin    pulumi.StringInput
 	Triggers pulumi.Array
+	// AsLogin runs the command as the SSH login even when that is not root.
+	AsLogin bool
 }
 
 // run registers a remote command under parent; it runs after deps.
 func run(ctx *pulumi.Context, name string, conn Conn, s step, parent pulumi.Resource, deps []pulumi.Resource, opts ...pulumi.ResourceOption) (*remote.Command, error) {
+	script := func(body string) pulumi.String {
+		body = "set -eu\n" + body
+		if conn.Sudo && !s.AsLogin {
+			body = asRoot(body)
+		}
+		return pulumi.String(body)
+	}
 	args := &remote.CommandArgs{
 		Connection: conn.Args,
-		Create:     pulumi.String("set -eu\n" + s.Create),
+		Create:     script(s.Create),
 		Triggers:   s.Triggers,
 		Logging:    remote.LoggingStderr.ToLoggingPtrOutput(),
 	}
 	if s.Delete != "" {
-		args.Delete = pulumi.String("set -eu\n" + s.Delete)
+		args.Delete = script(s.Delete)
 	}
 	if s.Stdin != nil {
 		args.Stdin = s.Stdin
 	}
 	return remote.NewCommand(ctx, name, args, append([]pulumi.ResourceOption{pulumi.Parent(parent), pulumi.DependsOn(deps)}, opts...)...)
+}
+
+// asRoot runs a script as root through sudo, never asking for a password (-n). Standard input
+// passes through; of the environment, only the previous outputs that delete commands compare
+// (a file's ownership token) are kept.
+func asRoot(script string) string {
+	return "sudo -n --preserve-env=PULUMI_COMMAND_STDOUT,PULUMI_COMMAND_STDERR bash -c " + render.ShellQuote(script)
 }

@@ -9,7 +9,7 @@ import (
 func newPreflights(ctx *pulumi.Context, conns []Conn, parent pulumi.Resource) ([]pulumi.Resource, error) {
 	var checks []pulumi.Resource
 	for _, conn := range conns {
-		c, err := run(ctx, conn.Node+"-preflight", conn, step{Create: preflightScript(conn.Node, conn.IP)}, parent, nil)
+		c, err := run(ctx, conn.Node+"-preflight", conn, step{Create: preflightScript(conn.Node, conn.IP), AsLogin: true}, parent, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -262,21 +262,19 @@ func TestPreflight(t *testing.T) {
 	if !cli.E2E() {
 		t.Skip("end-to-end test: run with PGSVC_E2E=1 (make test)")
 	}
-	const legacy, pgTest3, user = "10.213.0.20", "10.213.0.13", "pgsvc-nopriv"
+	const legacy, pgTest3 = "10.213.0.20", "10.213.0.13"
 	cli.Lab(t, "start", "legacy-1")
 	t.Cleanup(func() { cli.Lab(t, "kill", "legacy-1") })
-	if out, err := cli.LabSSH(pgTest3, fmt.Sprintf(`id %[1]s >/dev/null 2>&1 || useradd -m %[1]s
-install -d -o %[1]s -m 0700 /home/%[1]s/.ssh
-install -o %[1]s -m 0600 /root/.ssh/authorized_keys /home/%[1]s/.ssh/authorized_keys`, user)); err != nil {
-		t.Fatalf("creating %s on pg-test-3: %v %s", user, err, out)
-	}
-	t.Cleanup(func() { cli.LabSSH(pgTest3, "userdel -r "+user) })
+	// One login without sudo, one whose sudo asks for a password (Debian's sudo group).
+	labUser(t, pgTest3, "pgsvc-nopriv", "")
+	labUser(t, pgTest3, "pgsvc-pwsudo", "usermod -aG sudo pgsvc-pwsudo")
 
 	for _, tc := range []struct {
 		name, cluster, sshUser, ip, want string
 	}{
 		{"debian 11", "pg-legacy", "root", legacy, "pgsvc supports Debian 12 only; this node runs Debian GNU/Linux 11 (bullseye)"},
-		{"no root", "pg-nopriv", user, pgTest3, "log in as root (pgsvc:ssh.user); this node gave user " + user},
+		{"no root", "pg-nopriv", "pgsvc-nopriv", pgTest3, "user pgsvc-nopriv has no sudo without a password here"},
+		{"sudo with a password", "pg-pwsudo", "pgsvc-pwsudo", pgTest3, "user pgsvc-pwsudo has no sudo without a password here"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := cli.NewTempStack(t, cli.Root())
@@ -312,5 +310,47 @@ install -o %[1]s -m 0600 /root/.ssh/authorized_keys /home/%[1]s/.ssh/authorized_
 	out, err := cli.LabSSH(legacy, "dpkg-query -W etcd-server patroni postgresql-15 haproxy 2>/dev/null; ls -d /etc/patroni /var/lib/pgsvc 2>/dev/null; true")
 	if err != nil || strings.TrimSpace(out) != "" {
 		t.Errorf("the Debian 11 node was changed: %v\n%s", err, out)
+	}
+}
+
+// labUser creates a login with the lab's key on a node, runs extra (shell) as root after, and
+// removes the user with the test.
+func labUser(t *testing.T, ip, user, extra string) {
+	t.Helper()
+	if out, err := cli.LabSSH(ip, fmt.Sprintf(`id %[1]s >/dev/null 2>&1 || useradd -m -s /bin/bash %[1]s
+install -d -o %[1]s -m 0700 /home/%[1]s/.ssh
+install -o %[1]s -m 0600 /root/.ssh/authorized_keys /home/%[1]s/.ssh/authorized_keys
+%[2]s`, user, extra)); err != nil {
+		t.Fatalf("creating %s on %s: %v %s", user, ip, err, out)
+	}
+	t.Cleanup(func() { cli.LabSSH(ip, "rm -f /etc/sudoers.d/"+user+"; userdel -r "+user+" 2>/dev/null") })
+}
+
+// TestSudoLogin switches the dev stack's login from root to a user with passwordless sudo, as
+// Pigsty's admin user is: every command runs again, through sudo, converges, and the cluster
+// serves as before.
+func TestSudoLogin(t *testing.T) {
+	c := drill.Setup(t)
+	const admin = "pgsvc-admin"
+	var ips []string
+	for _, ip := range render.NodeIPs(c.Spec) {
+		labUser(t, ip, admin, fmt.Sprintf(`echo '%[1]s ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/%[1]s
+chmod 0440 /etc/sudoers.d/%[1]s`, admin))
+		ips = append(ips, ip)
+	}
+	// Registered after the users, so it runs before they are removed.
+	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
+	since := time.Now().UTC().Format("2006-01-02 15:04:05")
+	edited := c.Stack.WithConfig(t, func(cfg map[string]any) { cfg["pgsvc:ssh"].(map[string]any)["user"] = admin })
+	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	edited.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
+	c.Settle(t)
+	c.CheckRoutes(t)
+	drill.CheckOutputs(t, edited)
+	for _, ip := range ips {
+		out, _ := cli.LabSSH(ip, fmt.Sprintf("journalctl -q -t sudo --since '%s UTC' | grep -c '%s : .*USER=root ; COMMAND=/usr/bin/bash -c'", since, admin))
+		if n := strings.TrimSpace(out); n == "" || n == "0" {
+			t.Errorf("%s: no command ran through %s's sudo", ip, admin)
+		}
 	}
 }
