@@ -179,6 +179,7 @@ func TestLoadRejects(t *testing.T) {
 		{"etcd unknown node", func(c map[string]any) { at(c, KeyEtcd)["members"] = []any{"infra-9"} }, []string{"pgsvc:etcd.members[0]", `"infra-9"`}},
 		{"etcd twice", func(c map[string]any) { at(c, KeyEtcd)["members"] = []any{"infra-1", "infra-1", "pg-test-1"} }, []string{"pgsvc:etcd.members[1]", `"infra-1"`, "twice"}},
 		{"etcd api", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v4" }, []string{"pgsvc:etcd.api", `"v4"`}},
+		{"etcd v3 with the vip", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v3" }, []string{"pgsvc:etcd.api", `"v3"`, "vip-manager", "pgsvc:cluster.vip.enabled"}},
 		{"etcd ports equal", func(c map[string]any) { at(c, KeyEtcd)["peerPort"] = 2379 }, []string{"pgsvc:etcd.peerPort", "2379"}},
 		{"node name clash", func(c map[string]any) { at(c, KeyInfra, 0)["name"] = "pg-test-1" }, []string{"pgsvc:cluster.members[0].name", `"pg-test-1"`, "duplicate"}},
 	}

@@ -149,6 +149,9 @@ func validateEtcd(p *problems, s *Spec, nodes map[string]netip.Addr) {
 	if s.Etcd.API != DCSv2 && s.Etcd.API != DCSv3 {
 		p.add(key+".api", s.Etcd.API, "must be %q or %q", DCSv2, DCSv3)
 	}
+	if s.Etcd.API == DCSv3 && s.Cluster.VIP.Enabled {
+		p.add(key+".api", s.Etcd.API, "vip-manager 1.0.2 (Debian 12) reads only etcd's v2 API: use %q, or turn %s.vip.enabled off", DCSv2, KeyCluster)
+	}
 }
 
 func validateCluster(p *problems, c *Cluster) {

@@ -277,22 +277,12 @@ func TestPreflight(t *testing.T) {
 		{"sudo with a password", "pg-pwsudo", "pgsvc-pwsudo", pgTest3, "user pgsvc-pwsudo has no sudo without a password here"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := cli.NewTempStack(t, cli.Root())
-			cfg := fmt.Sprintf(`config:
+			s := tempStack(t, fmt.Sprintf(`config:
   pgsvc:ssh: {user: %s, privateKeyFile: %s}
   pgsvc:cluster:
     name: %s
     members: [{seq: 1, ip: %s, role: primary}]
-`, tc.sshUser, cli.LabKey, tc.cluster, tc.ip)
-			file := filepath.Join(cli.Root(), "Pulumi."+s.Name+".yaml")
-			f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
-			if err == nil {
-				_, err = f.WriteString(cfg)
-				f.Close()
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+`, tc.sshUser, cli.LabKey, tc.cluster, tc.ip))
 			out, err := s.Run(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 			if err == nil {
 				t.Fatalf("up succeeded on a node pgsvc must refuse:\n%s", out)
@@ -352,5 +342,66 @@ chmod 0440 /etc/sudoers.d/%[1]s`, admin))
 		if n := strings.TrimSpace(out); n == "" || n == "0" {
 			t.Errorf("%s: no command ran through %s's sudo", ip, admin)
 		}
+	}
+}
+
+// tempStack is a throwaway stack of the project with config (a YAML document under config:).
+func tempStack(t *testing.T, config string) *cli.Stack {
+	t.Helper()
+	s := cli.NewTempStack(t, cli.Root())
+	f, err := os.OpenFile(filepath.Join(cli.Root(), "Pulumi."+s.Name+".yaml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err == nil {
+		_, err = f.WriteString(config)
+		f.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestEtcdV3Cluster deploys a one-node cluster whose Patroni keeps its state in etcd's v3 API
+// (api: v3, so no VIP) on a fresh node: authentication covers v3, the cluster's user reaches
+// its keys and nothing else, every output connects, and destroy leaves etcd open again.
+func TestEtcdV3Cluster(t *testing.T) {
+	if !cli.E2E() {
+		t.Skip("end-to-end test: run with PGSVC_E2E=1 (make test)")
+	}
+	const solo = "10.213.0.21"
+	cli.Lab(t, "wipe", "solo-1")
+	cli.Lab(t, "start", "solo-1")
+	t.Cleanup(func() { cli.Lab(t, "wipe", "solo-1") })
+	s := tempStack(t, fmt.Sprintf(`config:
+  pgsvc:ssh: {user: root, privateKeyFile: %s}
+  pgsvc:etcd: {api: v3}
+  pgsvc:cluster:
+    name: pg-solo
+    members: [{seq: 1, ip: %s, role: primary}]
+    users:
+      - {name: test, roles: [dbrole_admin]}
+      - {name: dbuser_stats, roles: [dbrole_offline]}
+    databases: [{name: test, owner: test}]
+`, cli.LabKey, solo))
+	s.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview")
+	s.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
+	drill.CheckOutputs(t, s)
+
+	// The v2 API is off (404). The cluster user's password goes from patroni.yml into etcdctl's environment, never argv.
+	const probe = `export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=127.0.0.1:2379
+pw=$(awk '/^etcd3:/ {e=1} e && $1=="password:" {gsub(/"/,"",$2); print $2; exit}' /etc/patroni/config.yml)
+etcdctl get --prefix / >/dev/null 2>&1 && echo "anonymous v3 read"
+echo "v2 $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:2379/v2/keys/)"
+ETCDCTL_USER="pg-solo:$pw" etcdctl put /pgsvc-audit x >/dev/null 2>&1 && echo "cluster user wrote outside its keys"
+echo "leader $(ETCDCTL_USER="pg-solo:$pw" etcdctl get --print-value-only /pg/pg-solo/leader)"`
+	out, err := cli.LabSSH(solo, probe)
+	if want := "v2 404\nleader pg-solo-1\n"; err != nil || out != want {
+		t.Errorf("etcd v3 access: got %q (%v), want %q", out, err, want)
+	}
+	// Destroy turns authentication off before it stops etcd; etcd's data stays.
+	s.MustRun(t, 10*time.Minute, "destroy", "--yes", "--skip-preview")
+	if out, err := cli.LabSSH(solo, `systemctl start etcd
+timeout 30 sh -c 'until curl -s -m 1 http://127.0.0.1:2379/health | grep -q true; do sleep 0.5; done'
+ETCDCTL_API=3 timeout 10 etcdctl --endpoints=127.0.0.1:2379 --dial-timeout=3s --command-timeout=5s user list`); err != nil {
+		t.Errorf("etcd's v3 authentication still on after destroy: %v %s", err, out)
 	}
 }
