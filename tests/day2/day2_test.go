@@ -269,13 +269,7 @@ test -f /var/lib/postgresql/15/pg-test/PG_VERSION && echo data-kept`)
 	// Replicas learn the regenerated passwords once replication, itself re-keyed, catches up.
 	for _, port := range []int{5433, 5434} {
 		drill.Eventually(t, time.Minute, fmt.Sprintf("the row written before destroy, read through %d", port), func() bool {
-			conn, err := outage.Connect(ctx, c.Target(vip, port))
-			if err != nil {
-				return false
-			}
-			defer conn.Close(ctx)
-			var n int
-			return conn.QueryRow(ctx, "select count(*) from destroy_probe where token = $1", token).Scan(&n) == nil && n == 1
+			return outage.HasToken(ctx, c.Target(vip, port), "destroy_probe", token)
 		})
 	}
 	c.CheckRoutes(t)

@@ -54,15 +54,7 @@ func TestDelayedReplica(t *testing.T) {
 	if _, err := w.Exec(ctx, "insert into delayed_probe values ($1)", token); err != nil {
 		t.Fatal(err)
 	}
-	visible := func(port int) bool {
-		conn, err := outage.Connect(ctx, c.Target(vip, port))
-		if err != nil {
-			return false
-		}
-		defer conn.Close(ctx)
-		var n int
-		return conn.QueryRow(ctx, "select count(*) from delayed_probe where token = $1", token).Scan(&n) == nil && n == 1
-	}
+	visible := func(port int) bool { return outage.HasToken(ctx, c.Target(vip, port), "delayed_probe", token) }
 	drill.Eventually(t, 5*time.Second, "the row on the replica service", func() bool { return visible(5434) })
 	drill.Eventually(t, delay+30*time.Second, "the row on the delayed service", func() bool { return visible(5437) })
 	seen := time.Since(written)

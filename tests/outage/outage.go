@@ -110,3 +110,15 @@ func Lost(ctx context.Context, t check.Target, acked []int64) ([]int64, error) {
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
+
+// HasToken reports whether table, read through t in a new connection, holds the row whose
+// token column is token; any error reads as not (yet) there.
+func HasToken(ctx context.Context, t check.Target, table, token string) bool {
+	conn, err := Connect(ctx, t)
+	if err != nil {
+		return false
+	}
+	defer conn.Close(ctx)
+	var n int
+	return conn.QueryRow(ctx, "select count(*) from "+table+" where token = $1", token).Scan(&n) == nil && n == 1
+}
