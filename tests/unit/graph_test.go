@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"pgsvc/tests/mock"
 )
 
 // urnName is the resource name at the end of a URN.
@@ -200,5 +202,37 @@ func TestMaxConnEditTouchesOnlyHAProxy(t *testing.T) {
 	want := []string{"pg-test-1-haproxy-replica-cfg", "pg-test-2-haproxy-replica-cfg", "pg-test-3-haproxy-replica-cfg"}
 	if !slices.Equal(changed, want) {
 		t.Errorf("changed resources %v, want %v", changed, want)
+	}
+}
+
+// TestLoginUser: a root login runs every command as it is; any other login runs every command
+// but the preflight checks through sudo, which never asks for a password.
+func TestLoginUser(t *testing.T) {
+	for _, tc := range []struct {
+		user string
+		sudo bool
+	}{{"root", false}, {"pgsvc-admin", true}} {
+		spec := devSpec(t)
+		spec.SSH.User = tc.user
+		n := 0
+		for name, r := range deploy(t, spec) {
+			if r.Type != "command:remote:Command" {
+				continue
+			}
+			n++
+			for _, op := range []string{"create", "delete"} {
+				cmd, ok := r.Inputs[resource.PropertyKey(op)]
+				if !ok {
+					continue
+				}
+				want := tc.sudo && !strings.HasSuffix(name, "-preflight")
+				if got := strings.HasPrefix(mock.Str(cmd), "sudo -n "); got != want {
+					t.Errorf("login %s: %s %s through sudo = %v, want %v", tc.user, name, op, got, want)
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatalf("login %s: no remote commands", tc.user)
+		}
 	}
 }
