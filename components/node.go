@@ -34,13 +34,14 @@ func NewNode(ctx *pulumi.Context, name string, args *NodeArgs, opts ...pulumi.Re
 	if err := ctx.RegisterComponentResource("pgsvc:index:Node", name, n, opts...); err != nil {
 		return nil, err
 	}
+	// The first change on the node waits for the checks; the rest waits for the first.
 	deps := args.After
 	if args.Member {
 		conf, err := writeFile(ctx, name+"-createcluster-conf", args.Conn, plainContent(render.CreateClusterConf()), fileOps{}, n, args.After)
 		if err != nil {
 			return nil, err
 		}
-		deps = append(deps, conf)
+		deps = []pulumi.Resource{conf}
 	}
 	install, err := run(ctx, name+"-packages", args.Conn, step{
 		Create:   InstallScript(args.Packages),
