@@ -1,4 +1,5 @@
-// Command pgsvc is the Pulumi program: it loads the stack's typed config and deploys the cluster.
+// Command pgsvc is the Pulumi program: it loads the stack's typed config and deploys the
+// environment and its clusters.
 package main
 
 import (
@@ -21,17 +22,20 @@ func main() {
 		if err != nil {
 			return fmt.Errorf("%s.privateKeyFile = %q: %w", stacks.KeySSH, spec.SSH.PrivateKeyFile, err)
 		}
-		cluster, err := components.NewPgCluster(ctx, spec.Cluster.Name, &components.PgClusterArgs{
-			Spec: spec, PrivateKey: pulumi.ToSecret(pulumi.String(key)).(pulumi.StringOutput),
-		})
+		clusters, err := components.Deploy(ctx, spec, pulumi.ToSecret(pulumi.String(key)).(pulumi.StringOutput))
 		if err != nil {
 			return err
 		}
-		ctx.Export("serviceUrls", cluster.ServiceURLs)
-		ctx.Export("userPasswords", cluster.UserPasswords)
-		ctx.Export("statsUrl", cluster.StatsURL)
-		ctx.Export("statsAuth", cluster.StatsAuth)
-		ctx.Export("vip", pulumi.String(spec.Cluster.VIP.Address))
+		outputs := pulumi.Map{}
+		for i := range spec.Clusters {
+			c := &spec.Clusters[i]
+			pc := clusters[c.Name]
+			outputs[c.Name] = pulumi.Map{
+				"serviceUrls": pc.ServiceURLs, "userPasswords": pc.UserPasswords,
+				"statsUrl": pc.StatsURL, "statsAuth": pc.StatsAuth, "vip": pulumi.String(c.VIP.Address),
+			}
+		}
+		ctx.Export("clusters", outputs)
 		return nil
 	})
 }

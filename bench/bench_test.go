@@ -52,7 +52,7 @@ func timed(f func()) time.Duration {
 }
 
 func nodeVersions(t *testing.T, spec *stacks.Spec) string {
-	out, err := cli.LabSSH(spec.Cluster.Members[0].IP, `dpkg-query -W -f '${Package} ${Version}, ' postgresql-15 patroni pgbouncer haproxy vip-manager etcd-server 2>/dev/null`)
+	out, err := cli.LabSSH(spec.Find(cli.TestCluster).Members[0].IP, `dpkg-query -W -f '${Package} ${Version}, ' postgresql-15 patroni pgbouncer haproxy vip-manager etcd-server 2>/dev/null`)
 	if err != nil {
 		t.Logf("node package versions: %v", err)
 	}
@@ -122,7 +122,7 @@ func benchEdit(t *testing.T, r *Report, c *drill.Cluster) {
 	onlyHAProxy := true
 	for i := 0; i < reps; i++ {
 		edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
-			cfg[stacks.KeyCluster].(map[string]any)["services"] = []any{map[string]any{"name": "bench", "port": 5441, "maxconn": 3000 + i}}
+			cli.ClusterConfig(cfg, cli.TestCluster)["services"] = []any{map[string]any{"name": "bench", "port": 5441, "maxconn": 3000 + i}}
 		})
 		if i == 0 {
 			edited.MustRun(t, 5*time.Minute, "up", "--yes", "--skip-preview") // the service exists before the timed edits
@@ -256,14 +256,15 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 }
 
-// benchScale times the program itself against the mocked engine for 1, 10 and 50 clusters.
+// benchScale times the program itself against the mocked engine for an environment of 1, 10
+// and 50 clusters.
 func benchScale(t *testing.T, r *Report, spec *stacks.Spec) {
 	perCluster := map[int]*Figure{}
 	for _, n := range []int{1, 10, 50} {
-		f := &Figure{Name: fmt.Sprintf("mocked preview of %d clusters of 3 members, per cluster", n), Unit: "ms"}
-		specs := clusters(spec, n)
+		f := &Figure{Name: fmt.Sprintf("mocked preview of an environment of %d clusters of 3 members, per cluster", n), Unit: "ms"}
+		env := environment(spec, n)
 		for i := 0; i < reps; i++ {
-			d := timed(func() { mock.Deploy(t, specs...) })
+			d := timed(func() { mock.Deploy(t, env) })
 			f.Samples = append(f.Samples, float64(d.Milliseconds())/float64(n))
 		}
 		perCluster[n] = f
@@ -276,21 +277,23 @@ func benchScale(t *testing.T, r *Report, spec *stacks.Spec) {
 	}
 }
 
-// clusters copies the dev spec n times under other names and addresses.
-func clusters(base *stacks.Spec, n int) []*stacks.Spec {
-	var out []*stacks.Spec
+// environment is the dev spec's environment with n copies of pg-test under other names and
+// addresses, sharing its infra node and DCS.
+func environment(base *stacks.Spec, n int) *stacks.Spec {
+	s := *base
+	test := base.Find(cli.TestCluster)
+	s.Clusters = nil
 	for i := 0; i < n; i++ {
-		s := *base
-		s.Cluster.Name = fmt.Sprintf("pg-b%d", i)
-		s.Infra = []stacks.Node{{Name: fmt.Sprintf("infra-b%d", i), IP: fmt.Sprintf("10.100.%d.10", i)}}
-		s.Cluster.Members = nil
-		for j, m := range base.Cluster.Members {
+		c := *test
+		c.Name = fmt.Sprintf("pg-b%d", i)
+		c.Members = nil
+		for j, m := range test.Members {
 			m.IP = fmt.Sprintf("10.100.%d.%d", i, 11+j)
-			s.Cluster.Members = append(s.Cluster.Members, m)
+			c.Members = append(c.Members, m)
 		}
-		s.Cluster.VIP.Address = fmt.Sprintf("10.100.%d.3", i)
-		s.Etcd.Members = []string{s.Infra[0].Name, s.Cluster.Name + "-1", s.Cluster.Name + "-2"}
-		out = append(out, &s)
+		c.VIP.Address = fmt.Sprintf("10.100.%d.3", i)
+		s.Clusters = append(s.Clusters, c)
 	}
-	return out
+	s.Etcd.Members = []string{s.Infra[0].Name, "pg-b0-1", "pg-b0-2"}
+	return &s
 }

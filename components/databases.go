@@ -23,8 +23,7 @@ func psql(args string) string {
 }
 
 // newRoles creates the base roles, the users and the databases through one member.
-func newRoles(ctx *pulumi.Context, name string, spec *stacks.Spec, node *Node, pw Passwords, parent pulumi.Resource, after []pulumi.Resource) error {
-	c := &spec.Cluster
+func newRoles(ctx *pulumi.Context, name string, c *stacks.Cluster, node *Node, pw Passwords, parent pulumi.Resource, after []pulumi.Resource) error {
 	conn := node.Conn
 	base, err := run(ctx, name+"-base-roles", conn, step{
 		Create: onPrimary(c, psql("")), Stdin: pulumi.String(string(render.BaseRolesSQL())),

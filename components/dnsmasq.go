@@ -9,20 +9,20 @@ import (
 
 // DnsmasqArgs place dnsmasq on one infra node.
 type DnsmasqArgs struct {
-	Spec  *stacks.Spec
 	Node  *Node
 	Infra stacks.Node
 }
 
-// Dnsmasq answers the cluster's and its members' names.
+// Dnsmasq answers every cluster's and every member's names; each cluster writes its own records
+// file (dnsRecords), which dnsmasq reads without a restart.
 type Dnsmasq struct {
 	pulumi.ResourceState
+	Node *Node
 }
 
-// NewDnsmasq writes dnsmasq's config and the cluster's records, and starts it. Records change
-// without a restart: dnsmasq watches its hosts directory.
+// NewDnsmasq writes dnsmasq's config and starts it.
 func NewDnsmasq(ctx *pulumi.Context, name string, args *DnsmasqArgs, opts ...pulumi.ResourceOption) (*Dnsmasq, error) {
-	d := &Dnsmasq{}
+	d := &Dnsmasq{Node: args.Node}
 	if err := ctx.RegisterComponentResource("pgsvc:index:Dnsmasq", name, d, opts...); err != nil {
 		return nil, err
 	}
@@ -32,14 +32,22 @@ func NewDnsmasq(ctx *pulumi.Context, name string, args *DnsmasqArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	hosts, err := writeFile(ctx, name+"-hosts", conn, plainContent(render.DNSHosts(&args.Spec.Cluster)), fileOps{}, d, []pulumi.Resource{args.Node})
-	if err != nil {
-		return nil, err
-	}
-	_, err = run(ctx, name+"-service", conn, step{Create: startService("dnsmasq"), Delete: stopService("dnsmasq")},
-		d, []pulumi.Resource{cfg, hosts})
+	_, err = run(ctx, name+"-service", conn, step{
+		Create: "install -d " + render.ShellQuote(render.DNSHostsDir) + "\n" + startService("dnsmasq"),
+		Delete: stopService("dnsmasq"),
+	}, d, []pulumi.Resource{cfg})
 	if err != nil {
 		return nil, err
 	}
 	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{})
+}
+
+// dnsRecords writes a cluster's records file on every infra node's dnsmasq.
+func dnsRecords(ctx *pulumi.Context, c *stacks.Cluster, dns []*Dnsmasq, parent pulumi.Resource) error {
+	for _, d := range dns {
+		if _, err := writeFile(ctx, c.Name+"-dns-"+d.Node.Conn.Node, d.Node.Conn, plainContent(render.DNSHosts(c)), fileOps{}, parent, []pulumi.Resource{d}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

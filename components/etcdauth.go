@@ -7,18 +7,39 @@ import (
 	"pgsvc/stacks"
 )
 
-// newEtcdAuth turns on etcd's authentication through the first etcd member. It runs after
-// every DCS client (Patroni, vip-manager) got its credentials, so that turning it on never cuts
-// a running client off, and is undone before they stop on destroy.
-func newEtcdAuth(ctx *pulumi.Context, spec *stacks.Spec, node *Node, pw Passwords, parent pulumi.Resource, after []pulumi.Resource) error {
-	input := pw.Pick(render.SecretEtcdRoot, render.SecretEtcdCluster).ApplyT(func(sec map[string]string) string {
-		return string(render.EtcdAuthInput(sec))
+// etcdStdin is the etcd auth scripts' stdin: the root password, then the cluster user's.
+func etcdStdin(root pulumi.StringOutput, user pulumi.StringInput) pulumi.StringOutput {
+	in := pulumi.All(root, user).ApplyT(func(pws []any) string {
+		return string(render.EtcdUserInput(render.Secrets{render.SecretEtcdRoot: pws[0].(string), render.SecretEtcdCluster: pws[1].(string)}))
 	}).(pulumi.StringOutput)
+	return pulumi.ToSecret(in).(pulumi.StringOutput)
+}
+
+// newEtcdRoot sets etcd's root user through the first etcd member, once the DCS is up.
+func newEtcdRoot(ctx *pulumi.Context, spec *stacks.Spec, node *Node, root pulumi.StringOutput, parent pulumi.Resource, after []pulumi.Resource) (pulumi.Resource, error) {
+	return run(ctx, "etcd-root", node.Conn, step{Create: string(render.EtcdRootScript(spec)), Stdin: etcdStdin(root, pulumi.String(""))}, parent, after)
+}
+
+// newEtcdUser makes a cluster's own etcd user before its DCS clients start, and removes it
+// after they stopped, when the cluster leaves the stack.
+func newEtcdUser(ctx *pulumi.Context, spec *stacks.Spec, c *stacks.Cluster, node *Node, root, user pulumi.StringOutput, parent pulumi.Resource, after []pulumi.Resource) (pulumi.Resource, error) {
+	return run(ctx, c.Name+"-etcd-user", node.Conn, step{
+		Create: string(render.EtcdUserScript(spec, c)),
+		Delete: string(render.EtcdUserRemoveScript(spec, c)),
+		Stdin:  etcdStdin(root, user),
+	}, parent, after)
+}
+
+// newEtcdAuth turns on etcd's authentication through the first etcd member. It runs after
+// every cluster's user exists and every DCS client (Patroni, vip-manager) got its credentials,
+// so that turning it on never cuts a running client off, and is undone before they stop on
+// destroy.
+func newEtcdAuth(ctx *pulumi.Context, spec *stacks.Spec, node *Node, root pulumi.StringOutput, parent pulumi.Resource, after []pulumi.Resource) error {
 	// Replacing it (another first member) must not run the old one's "off" after the new "on".
-	_, err := run(ctx, spec.Cluster.Name+"-etcd-auth", node.Conn, step{
+	_, err := run(ctx, "etcd-auth", node.Conn, step{
 		Create: string(render.EtcdAuthScript(spec)),
 		Delete: string(render.EtcdAuthOffScript(spec)),
-		Stdin:  pulumi.ToSecret(input).(pulumi.StringOutput),
+		Stdin:  etcdStdin(root, pulumi.String("")),
 	}, parent, after, pulumi.DeleteBeforeReplace(true))
 	return err
 }

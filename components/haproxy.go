@@ -28,7 +28,7 @@ const haproxyCheck = "mkdir -p " + render.HAProxyServicesDir + ` && out=$(haprox
 
 // HAProxyArgs place the load balancer on one member.
 type HAProxyArgs struct {
-	Spec    *stacks.Spec
+	Cluster *stacks.Cluster
 	Node    *Node
 	Secrets pulumi.StringMapOutput
 }
@@ -53,14 +53,14 @@ func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pul
 		return nil, err
 	}
 	base, err := writeFile(ctx, name+"-cfg", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
-		return render.HAProxyConfig(args.Spec, sec)
+		return render.HAProxyConfig(args.Cluster, sec)
 	}), fileOps{Validate: haproxyCheck, OnChange: haproxyReload}, h, []pulumi.Resource{dropin})
 	if err != nil {
 		return nil, err
 	}
 	var services []pulumi.Resource
-	for _, svc := range args.Spec.Cluster.AllServices() {
-		s, err := NewService(ctx, name+"-"+svc.Name, &ServiceArgs{Spec: args.Spec, Conn: conn, Service: svc},
+	for _, svc := range args.Cluster.AllServices() {
+		s, err := NewService(ctx, name+"-"+svc.Name, &ServiceArgs{Cluster: args.Cluster, Conn: conn, Service: svc},
 			pulumi.Parent(h), pulumi.DependsOn([]pulumi.Resource{base}))
 		if err != nil {
 			return nil, err

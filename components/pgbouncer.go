@@ -9,7 +9,7 @@ import (
 
 // PgBouncerArgs place the pooler on one member.
 type PgBouncerArgs struct {
-	Spec    *stacks.Spec
+	Cluster *stacks.Cluster
 	Node    *Node
 	Secrets pulumi.StringMapOutput
 	// After is the member's PostgreSQL.
@@ -27,7 +27,7 @@ func NewPgBouncer(ctx *pulumi.Context, name string, args *PgBouncerArgs, opts ..
 	if err := ctx.RegisterComponentResource("pgsvc:index:PgBouncer", name, b, opts...); err != nil {
 		return nil, err
 	}
-	spec, conn := args.Spec, args.Node.Conn
+	c, conn := args.Cluster, args.Node.Conn
 	reload := fileOps{OnChange: reloadIfActive("pgbouncer")}
 	files := []struct {
 		suffix string
@@ -35,9 +35,9 @@ func NewPgBouncer(ctx *pulumi.Context, name string, args *PgBouncerArgs, opts ..
 		ops    fileOps
 	}{
 		{"dropin", derivedContent(args.Node.NoFile, render.PgBouncerDropIn, 0), fileOps{OnChange: daemonReload}},
-		{"ini", derivedContent(args.Node.NoFile, func(nofile int) render.File { return render.PgBouncerConfig(spec, nofile) }, 0), reload},
-		{"userlist", secretContent(args.Secrets, func(sec render.Secrets) render.File { return render.PgBouncerUserlist(spec, sec) }), reload},
-		{"hba", plainContent(render.PgBouncerHBA(spec)), reload},
+		{"ini", derivedContent(args.Node.NoFile, func(nofile int) render.File { return render.PgBouncerConfig(c, nofile) }, 0), reload},
+		{"userlist", secretContent(args.Secrets, func(sec render.Secrets) render.File { return render.PgBouncerUserlist(c, sec) }), reload},
+		{"hba", plainContent(render.PgBouncerHBA(c)), reload},
 	}
 	var written []pulumi.Resource
 	for _, f := range files {

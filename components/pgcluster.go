@@ -13,13 +13,14 @@ import (
 	"pgsvc/stacks"
 )
 
-// PgClusterArgs is a validated spec and the SSH key that reaches its nodes.
+// PgClusterArgs are the environment a cluster runs in and the cluster's validated spec.
 type PgClusterArgs struct {
-	Spec       *stacks.Spec
-	PrivateKey pulumi.StringInput
+	Env     *Environment
+	Cluster *stacks.Cluster
 }
 
-// PgCluster is a whole deployment: nodes, DCS, members and their services, VIP and DNS.
+// PgCluster is one PostgreSQL cluster: its members and their services, VIP, DNS records and
+// its own etcd user.
 type PgCluster struct {
 	pulumi.ResourceState
 	// ServiceURLs are connection URLs by service name (secret: they carry passwords).
@@ -28,40 +29,34 @@ type PgCluster struct {
 	UserPasswords pulumi.StringMapOutput
 	StatsURL      pulumi.StringOutput
 	StatsAuth     pulumi.StringOutput
+	// DCSClients are the cluster's Patroni and vip-manager members, which log in to etcd.
+	DCSClients []pulumi.Resource
 }
 
-// NewPgCluster deploys spec.
+// NewPgCluster deploys a cluster into its environment.
 func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ...pulumi.ResourceOption) (*PgCluster, error) {
 	pc := &PgCluster{}
 	if err := ctx.RegisterComponentResource("pgsvc:index:PgCluster", name, pc, opts...); err != nil {
 		return nil, err
 	}
-	spec := args.Spec
-	c := &spec.Cluster
-	pw, err := newPasswords(ctx, c.Name, c, pc)
+	env, c := args.Env, args.Cluster
+	spec, nodes := env.Spec, env.Nodes
+	pw, err := newPasswords(ctx, c, pc)
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := newNodes(ctx, spec, args.PrivateKey, pc)
+	etcdUser, err := newEtcdUser(ctx, spec, c, env.AuthNode(), env.EtcdRootPassword, pw[render.SecretEtcdCluster], pc, []pulumi.Resource{env.EtcdRoot})
 	if err != nil {
 		return nil, err
 	}
-
-	var dcs []pulumi.Resource
-	for _, m := range spec.Etcd.Members {
-		e, err := NewEtcd(ctx, m+"-etcd", &EtcdArgs{Spec: spec, Node: nodes[m], Member: m}, pulumi.Parent(pc))
-		if err != nil {
-			return nil, err
-		}
-		dcs = append(dcs, e)
-	}
+	dcs := append(slices.Clone(env.DCS), etcdUser)
 
 	// The initial primary bootstraps first; replicas clone from it.
 	members := slices.Clone(c.Members)
 	slices.SortStableFunc(members, func(a, b stacks.Member) int {
 		return boolRank(b.Role == stacks.RolePrimary) - boolRank(a.Role == stacks.RolePrimary)
 	})
-	var postgres, dcsClients []pulumi.Resource
+	var postgres []pulumi.Resource
 	var primary pulumi.Resource
 	patroniSecrets := pw.Pick(render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI, render.SecretEtcdCluster)
 	for _, m := range members {
@@ -70,7 +65,7 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 		if primary != nil {
 			after = append(after, primary)
 		}
-		p, err := NewPostgres(ctx, member+"-postgres", &PostgresArgs{Spec: spec, Node: nodes[member], Member: m, Secrets: patroniSecrets, After: after}, pulumi.Parent(pc))
+		p, err := NewPostgres(ctx, member+"-postgres", &PostgresArgs{Spec: spec, Cluster: c, Node: nodes[member], Member: m, Secrets: patroniSecrets, After: after}, pulumi.Parent(pc))
 		if err != nil {
 			return nil, err
 		}
@@ -78,37 +73,32 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 			primary = p
 		}
 		postgres = append(postgres, p)
-		dcsClients = append(dcsClients, p)
-		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Spec: spec, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p}}, pulumi.Parent(pc)); err != nil {
+		pc.DCSClients = append(pc.DCSClients, p)
+		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p}}, pulumi.Parent(pc)); err != nil {
 			return nil, err
 		}
-		if _, err := NewHAProxy(ctx, member+"-haproxy", &HAProxyArgs{Spec: spec, Node: nodes[member], Secrets: pw.Pick(render.SecretHAProxy)}, pulumi.Parent(pc)); err != nil {
+		if _, err := NewHAProxy(ctx, member+"-haproxy", &HAProxyArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(render.SecretHAProxy)}, pulumi.Parent(pc)); err != nil {
 			return nil, err
 		}
 		if c.VIP.Enabled {
-			v, err := NewVipManager(ctx, member+"-vip-manager", &VipManagerArgs{Spec: spec, Node: nodes[member], Member: m, Secrets: pw.Pick(render.SecretEtcdCluster), After: dcs}, pulumi.Parent(pc))
+			v, err := NewVipManager(ctx, member+"-vip-manager", &VipManagerArgs{Spec: spec, Cluster: c, Node: nodes[member], Member: m, Secrets: pw.Pick(render.SecretEtcdCluster), After: dcs}, pulumi.Parent(pc))
 			if err != nil {
 				return nil, err
 			}
-			dcsClients = append(dcsClients, v)
+			pc.DCSClients = append(pc.DCSClients, v)
 		}
-	}
-	if err := newEtcdAuth(ctx, spec, nodes[spec.Etcd.Members[0]], pw, pc, dcsClients); err != nil {
-		return nil, err
 	}
 	for _, m := range c.Members {
 		member := c.MemberName(m)
-		if err := newRoles(ctx, member, spec, nodes[member], pw, pc, postgres); err != nil {
+		if err := newRoles(ctx, member, c, nodes[member], pw, pc, postgres); err != nil {
 			return nil, err
 		}
 		if err := newDynamicConfig(ctx, member, c, nodes[member], pc, postgres); err != nil {
 			return nil, err
 		}
 	}
-	for _, n := range spec.Infra {
-		if _, err := NewDnsmasq(ctx, n.Name+"-dnsmasq", &DnsmasqArgs{Spec: spec, Node: nodes[n.Name], Infra: n}, pulumi.Parent(pc)); err != nil {
-			return nil, err
-		}
+	if err := dnsRecords(ctx, c, env.DNS, pc); err != nil {
+		return nil, err
 	}
 
 	pc.ServiceURLs = serviceURLs(c, pw)
@@ -125,64 +115,6 @@ func boolRank(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// NodePlan is one machine and the Debian packages all its roles need.
-type NodePlan struct {
-	Name, IP string
-	Packages []string
-	// Member runs PostgreSQL.
-	Member bool
-}
-
-// NodePlans lists every machine of a spec once, infra nodes first.
-func NodePlans(spec *stacks.Spec) []NodePlan {
-	c := &spec.Cluster
-	var plans []NodePlan
-	index := map[string]int{}
-	add := func(name, ip string, pkgs []string, member bool) {
-		i, ok := index[name]
-		if !ok {
-			i = len(plans)
-			index[name] = i
-			plans = append(plans, NodePlan{Name: name, IP: ip, Packages: slices.Clone(basePackages)})
-		}
-		plans[i].Packages = append(plans[i].Packages, pkgs...)
-		plans[i].Member = plans[i].Member || member
-	}
-	for _, n := range spec.Infra {
-		add(n.Name, n.IP, dnsmasqPackages, false)
-	}
-	for _, m := range c.Members {
-		add(c.MemberName(m), m.IP, memberPackages, true)
-	}
-	ips := render.NodeIPs(spec)
-	for _, e := range spec.Etcd.Members {
-		add(e, ips[e], etcdPackages, false)
-	}
-	return plans
-}
-
-// newNodes checks every machine, then prepares each once, with the packages of all its roles.
-func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, parent pulumi.Resource) (map[string]*Node, error) {
-	plans := NodePlans(spec)
-	conns := make([]Conn, len(plans))
-	for i, p := range plans {
-		conns[i] = NewConn(p.Name, p.IP, spec.SSH.User, spec.SSH.Port, key)
-	}
-	checks, err := newPreflights(ctx, conns, parent)
-	if err != nil {
-		return nil, err
-	}
-	nodes := map[string]*Node{}
-	for i, p := range plans {
-		n, err := NewNode(ctx, p.Name, &NodeArgs{Conn: conns[i], Packages: p.Packages, Member: p.Member, After: checks}, pulumi.Parent(parent))
-		if err != nil {
-			return nil, err
-		}
-		nodes[p.Name] = n
-	}
-	return nodes, nil
 }
 
 // accessHost is how clients reach the cluster: the VIP when there is one, else the primary.

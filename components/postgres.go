@@ -12,6 +12,7 @@ import (
 // PostgresArgs place one Patroni-managed PostgreSQL member.
 type PostgresArgs struct {
 	Spec    *stacks.Spec
+	Cluster *stacks.Cluster
 	Node    *Node
 	Member  stacks.Member
 	Secrets pulumi.StringMapOutput
@@ -31,10 +32,10 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	if err := ctx.RegisterComponentResource("pgsvc:index:Postgres", name, p, opts...); err != nil {
 		return nil, err
 	}
-	c := &args.Spec.Cluster
+	c := args.Cluster
 	conn := args.Node.Conn
 	cfg, err := writeFile(ctx, name+"-patroni-yml", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
-		return render.PatroniConfig(args.Spec, args.Member, sec)
+		return render.PatroniConfig(args.Spec, c, args.Member, sec)
 	}), fileOps{OnChange: reloadIfActive("patroni")}, p, []pulumi.Resource{args.Node})
 	if err != nil {
 		return nil, err

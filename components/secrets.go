@@ -23,28 +23,36 @@ func (p Passwords) Pick(names ...string) pulumi.StringMapOutput {
 
 // newPasswords generates one password per system role and cluster user. A user's rotation
 // keeper replaces only that user's password.
-func newPasswords(ctx *pulumi.Context, prefix string, c *stacks.Cluster, parent pulumi.Resource) (Passwords, error) {
-	type want struct {
-		name, rotation string
-	}
-	wants := []want{{render.SecretSuperuser, ""}, {render.SecretReplication, ""}, {render.SecretPatroniAPI, ""}, {render.SecretHAProxy, ""},
-		{render.SecretEtcdRoot, ""}, {render.SecretEtcdCluster, ""}}
-	for _, u := range c.Users {
-		wants = append(wants, want{u.Name, u.Rotation})
-	}
+func newPasswords(ctx *pulumi.Context, c *stacks.Cluster, parent pulumi.Resource) (Passwords, error) {
 	out := Passwords{}
-	for _, w := range wants {
-		pw, err := random.NewRandomPassword(ctx, prefix+"-password-"+w.name, &random.RandomPasswordArgs{
-			Length:  pulumi.Int(32),
-			Special: pulumi.Bool(false),
-			Keepers: pulumi.StringMap{"rotation": pulumi.String(w.rotation)},
-		}, pulumi.Parent(parent))
+	for _, name := range []string{render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI, render.SecretHAProxy, render.SecretEtcdCluster} {
+		pw, err := newPassword(ctx, c.Name+"-password-"+name, "", parent)
 		if err != nil {
 			return nil, err
 		}
-		out[w.name] = pw.Result
+		out[name] = pw
+	}
+	for _, u := range c.Users {
+		pw, err := newPassword(ctx, c.Name+"-password-"+u.Name, u.Rotation, parent)
+		if err != nil {
+			return nil, err
+		}
+		out[u.Name] = pw
 	}
 	return out, nil
+}
+
+// newPassword is one generated password; changing rotation generates a new one.
+func newPassword(ctx *pulumi.Context, name, rotation string, parent pulumi.Resource) (pulumi.StringOutput, error) {
+	pw, err := random.NewRandomPassword(ctx, name, &random.RandomPasswordArgs{
+		Length:  pulumi.Int(32),
+		Special: pulumi.Bool(false),
+		Keepers: pulumi.StringMap{"rotation": pulumi.String(rotation)},
+	}, pulumi.Parent(parent))
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return pw.Result, nil
 }
 
 // userNames lists the cluster's users.

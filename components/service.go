@@ -9,7 +9,7 @@ import (
 
 // ServiceArgs describe one HAProxy service on one node.
 type ServiceArgs struct {
-	Spec    *stacks.Spec
+	Cluster *stacks.Cluster
 	Conn    Conn
 	Service stacks.Service
 }
@@ -26,7 +26,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 	ops := fileOps{Validate: haproxyCheck, OnChange: haproxyReload, OnDelete: haproxyReload}
-	if _, err := writeFile(ctx, name+"-cfg", args.Conn, plainContent(render.HAProxyService(args.Spec, args.Service)), ops, s, nil); err != nil {
+	if _, err := writeFile(ctx, name+"-cfg", args.Conn, plainContent(render.HAProxyService(args.Cluster, args.Service)), ops, s, nil); err != nil {
 		return nil, err
 	}
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{"port": pulumi.Int(args.Service.Port)})

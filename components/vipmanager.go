@@ -11,9 +11,10 @@ import (
 
 // VipManagerArgs place vip-manager on one member.
 type VipManagerArgs struct {
-	Spec   *stacks.Spec
-	Node   *Node
-	Member stacks.Member
+	Spec    *stacks.Spec
+	Cluster *stacks.Cluster
+	Node    *Node
+	Member  stacks.Member
 	// Secrets hold the cluster's etcd password.
 	Secrets pulumi.StringMapOutput
 	// After is the DCS.
@@ -38,19 +39,19 @@ func NewVipManager(ctx *pulumi.Context, name string, args *VipManagerArgs, opts 
 		return nil, err
 	}
 	cfg, err := writeFile(ctx, name+"-yml", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
-		return render.VipManagerConfig(args.Spec, args.Member, sec)
+		return render.VipManagerConfig(args.Spec, args.Cluster, args.Member, sec)
 	}),
 		fileOps{OnChange: restartIfActive("vip-manager")}, v, []pulumi.Resource{dropin})
 	if err != nil {
 		return nil, err
 	}
 	// vip-manager leaves the address behind when it stops: removing the service releases it.
-	v4 := args.Spec.Cluster.VIP
+	v4 := args.Cluster.VIP
 	release := fmt.Sprintf("ip addr del %s/%d dev %s 2>/dev/null || true", v4.Address, v4.Prefix, v4.Interface)
 	_, err = run(ctx, name+"-service", conn, step{Create: startService("vip-manager"), Delete: stopService("vip-manager") + "\n" + release},
 		v, append([]pulumi.Resource{cfg}, args.After...))
 	if err != nil {
 		return nil, err
 	}
-	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{"address": pulumi.String(args.Spec.Cluster.VIP.Address)})
+	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{"address": pulumi.String(v4.Address)})
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"pgsvc/stacks"
 )
@@ -15,24 +16,12 @@ type EtcdMember struct {
 
 // EtcdMembers resolves the spec's etcd member names to addresses.
 func EtcdMembers(s *stacks.Spec) []EtcdMember {
-	ips := NodeIPs(s)
+	ips := s.NodeIPs()
 	var out []EtcdMember
 	for _, name := range s.Etcd.Members {
 		out = append(out, EtcdMember{Name: name, IP: ips[name]})
 	}
 	return out
-}
-
-// NodeIPs maps every node name, infra and member, to its IP.
-func NodeIPs(s *stacks.Spec) map[string]string {
-	ips := map[string]string{}
-	for _, n := range s.Infra {
-		ips[n.Name] = n.IP
-	}
-	for _, m := range s.Cluster.Members {
-		ips[s.Cluster.MemberName(m)] = m.IP
-	}
-	return ips
 }
 
 // EtcdEndpoints are the client URLs of every member.
@@ -46,7 +35,7 @@ func EtcdEndpoints(s *stacks.Spec) []string {
 
 // EtcdEnv is /etc/default/etcd, read by Debian's etcd.service, for the member named name.
 func EtcdEnv(s *stacks.Spec, name string) File {
-	ip := NodeIPs(s)[name]
+	ip := s.NodeIPs()[name]
 	var initial []string
 	for _, m := range EtcdMembers(s) {
 		initial = append(initial, fmt.Sprintf("%s=http://%s:%d", m.Name, m.IP, s.Etcd.PeerPort))
@@ -65,29 +54,48 @@ func EtcdUser(c *stacks.Cluster) string {
 	return c.Name
 }
 
-// EtcdAuthInput is the stdin of the etcd authentication scripts: the root password, then the
-// cluster user's.
-func EtcdAuthInput(sec Secrets) []byte {
+// EtcdUserInput is the stdin of the etcd authentication scripts: the root password, then the
+// cluster user's (the scripts that need no user read an empty line).
+func EtcdUserInput(sec Secrets) []byte {
 	return []byte(sec[SecretEtcdRoot] + "\n" + sec[SecretEtcdCluster] + "\n")
 }
 
-// EtcdAuthScript turns on authentication in both of etcd's APIs: a root user, and a cluster user
-// whose role reaches only the cluster's DCS keys; anonymous clients get nothing. It is run on
-// one etcd member after every DCS client has its credentials, converges from any earlier
-// state, and reads the passwords from stdin (EtcdAuthInput).
+// EtcdRootScript sets etcd's root user in both APIs (or checks its password once
+// authentication is on). It reads the root password from stdin.
+func EtcdRootScript(s *stacks.Spec) []byte {
+	return execute("etcd-root.sh.tmpl", etcdAuthData(s, nil))
+}
+
+// EtcdUserScript makes the cluster's etcd user and its role, which reaches only the cluster's
+// DCS keys, whether or not authentication is on yet; stdin is EtcdUserInput.
+func EtcdUserScript(s *stacks.Spec, c *stacks.Cluster) []byte {
+	return execute("etcd-user.sh.tmpl", etcdAuthData(s, c))
+}
+
+// EtcdUserRemoveScript removes the cluster's etcd user and role when the cluster leaves.
+func EtcdUserRemoveScript(s *stacks.Spec, c *stacks.Cluster) []byte {
+	return execute("etcd-user-remove.sh.tmpl", etcdAuthData(s, c))
+}
+
+// EtcdAuthScript turns on authentication in both of etcd's APIs and takes every key from
+// anonymous clients. It runs on one etcd member after root, every cluster's user and every DCS
+// client's credentials are in place, and converges from any earlier state.
 func EtcdAuthScript(s *stacks.Spec) []byte {
-	return execute("etcd-auth.sh.tmpl", etcdAuthData(s))
+	return execute("etcd-auth.sh.tmpl", etcdAuthData(s, nil))
 }
 
 // EtcdAuthOffScript turns authentication off again, so that a later deploy with new passwords
 // finds an open etcd; users and roles stay.
 func EtcdAuthOffScript(s *stacks.Spec) []byte {
-	return execute("etcd-auth-off.sh.tmpl", etcdAuthData(s))
+	return execute("etcd-auth-off.sh.tmpl", etcdAuthData(s, nil))
 }
 
-func etcdAuthData(s *stacks.Spec) map[string]any {
-	prefix := patroniNamespace + s.Cluster.Name
-	return map[string]any{
-		"Port": s.Etcd.ClientPort, "User": EtcdUser(&s.Cluster), "Prefix": prefix, "V3": s.Etcd.API == stacks.DCSv3,
+// etcdAuthData is what the scripts need: the cluster's user and keys, or for the environment's
+// scripts, the namespace every cluster's keys live under.
+func etcdAuthData(s *stacks.Spec, c *stacks.Cluster) map[string]any {
+	data := map[string]any{"Port": s.Etcd.ClientPort, "V3": s.Etcd.API == stacks.DCSv3, "Prefix": strings.TrimSuffix(patroniNamespace, "/")}
+	if c != nil {
+		data["User"], data["Prefix"] = EtcdUser(c), patroniNamespace+c.Name
 	}
+	return data
 }

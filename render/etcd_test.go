@@ -8,7 +8,7 @@ import (
 	"pgsvc/stacks"
 )
 
-// TestEtcdAuthScripts: both scripts are valid POSIX shell for either DCS API, and the cluster's
+// TestEtcdAuthScripts: every script is valid POSIX shell for either DCS API, and the cluster's
 // role reaches its keys in the API Patroni uses.
 func TestEtcdAuthScripts(t *testing.T) {
 	values := map[string]string{
@@ -21,18 +21,31 @@ func TestEtcdAuthScripts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for name, script := range map[string][]byte{"on": EtcdAuthScript(spec), "off": EtcdAuthOffScript(spec)} {
+		c := spec.Find("pg-test")
+		scripts := map[string][]byte{
+			"root": EtcdRootScript(spec), "user": EtcdUserScript(spec, c), "user-remove": EtcdUserRemoveScript(spec, c),
+			"on": EtcdAuthScript(spec), "off": EtcdAuthOffScript(spec),
+		}
+		for name, script := range scripts {
 			cmd := exec.Command("sh", "-n")
 			cmd.Stdin = strings.NewReader(string(script))
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Errorf("%s %s script: %v\n%s", api, name, err, out)
 			}
-			if name == "on" && !strings.Contains(string(script), "/pg/pg-test") {
-				t.Errorf("%s %s script does not name the cluster's keys", api, name)
+		}
+		for _, name := range []string{"user", "user-remove"} {
+			if !strings.Contains(string(scripts[name]), "pg-test") {
+				t.Errorf("%s %s script does not name the cluster's user", api, name)
 			}
 		}
-		if got := string(EtcdAuthScript(spec)); strings.Contains(got, "etcdctl role grant-permission") != (api == stacks.DCSv3) {
+		if got := string(scripts["user"]); !strings.Contains(got, "/pg/pg-test") {
+			t.Errorf("%s user script does not name the cluster's keys", api)
+		}
+		if got := string(scripts["user"]); strings.Contains(got, "etcdctl role grant-permission") != (api == stacks.DCSv3) {
 			t.Errorf("%s: v3 role for the cluster present = %v", api, !(api == stacks.DCSv3))
+		}
+		if got := string(scripts["on"]); !strings.Contains(got, "/pg") || strings.Contains(got, "pg-test") {
+			t.Errorf("%s: the auth script closes the whole /pg namespace and names no cluster", api)
 		}
 	}
 }

@@ -13,8 +13,8 @@ const HAProxyStateFile = "/var/lib/haproxy/server-state"
 const HAProxyServicesDir = "/etc/haproxy/services"
 
 // HAProxyConfig is /etc/haproxy/haproxy.cfg: global settings, defaults and the stats page.
-func HAProxyConfig(s *stacks.Spec, sec Secrets) File {
-	data := map[string]any{"C": &s.Cluster, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile}
+func HAProxyConfig(c *stacks.Cluster, sec Secrets) File {
+	data := map[string]any{"C": c, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile}
 	return File{Path: "/etc/haproxy/haproxy.cfg", Mode: "0640", Owner: userRoot, Group: groupHAProxy,
 		Content: execute("haproxy.cfg.tmpl", data), Secret: true}
 }
@@ -22,8 +22,7 @@ func HAProxyConfig(s *stacks.Spec, sec Secrets) File {
 // HAProxyService is one service: a listen section, or, when it has backup servers, a frontend
 // that uses the main backend while any of its servers is up and the backup backend otherwise.
 // Each backend checks its own Patroni path, so the fallback follows the live roles.
-func HAProxyService(s *stacks.Spec, svc stacks.Service) File {
-	c := &s.Cluster
+func HAProxyService(c *stacks.Cluster, svc stacks.Service) File {
 	section := c.Name + "-" + svc.Name
 	backend := func(name, check string, servers []stacks.Server) map[string]any {
 		return map[string]any{"Name": name, "Check": check, "Servers": servers}

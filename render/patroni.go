@@ -21,8 +21,7 @@ func DataDir(c *stacks.Cluster) string {
 }
 
 // PatroniConfig is /etc/patroni/config.yml, read by Debian's patroni.service, for member m.
-func PatroniConfig(s *stacks.Spec, m stacks.Member, sec Secrets) File {
-	c := &s.Cluster
+func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secrets) File {
 	var hosts []string
 	for _, e := range EtcdEndpoints(s) {
 		hosts = append(hosts, strings.TrimPrefix(e, "http://"))

@@ -16,8 +16,7 @@ func MaxClientConn(c *stacks.Cluster, nofile int) int {
 }
 
 // PgBouncerConfig is /etc/pgbouncer/pgbouncer.ini. nofile is the open-files limit PgBouncer runs with.
-func PgBouncerConfig(s *stacks.Spec, nofile int) File {
-	c := &s.Cluster
+func PgBouncerConfig(c *stacks.Cluster, nofile int) File {
 	var admins, stats []string
 	for _, u := range c.Users {
 		if u.Superuser {
@@ -33,8 +32,7 @@ func PgBouncerConfig(s *stacks.Spec, nofile int) File {
 }
 
 // PgBouncerUserlist is /etc/pgbouncer/userlist.txt: each pooled user's SCRAM verifier.
-func PgBouncerUserlist(s *stacks.Spec, sec Secrets) File {
-	c := &s.Cluster
+func PgBouncerUserlist(c *stacks.Cluster, sec Secrets) File {
 	type entry struct{ Name, Verifier string }
 	var users []entry
 	for _, u := range c.Users {
@@ -47,9 +45,9 @@ func PgBouncerUserlist(s *stacks.Spec, sec Secrets) File {
 }
 
 // PgBouncerHBA is /etc/pgbouncer/pgb_hba.conf: SCRAM from the allowed networks only.
-func PgBouncerHBA(s *stacks.Spec) File {
+func PgBouncerHBA(c *stacks.Cluster) File {
 	return File{Path: "/etc/pgbouncer/pgb_hba.conf", Mode: "0640", Owner: userPostgres, Group: userPostgres,
-		Content: execute("pgbouncer-hba.conf.tmpl", s.Cluster.AllowedNetworks)}
+		Content: execute("pgbouncer-hba.conf.tmpl", c.AllowedNetworks)}
 }
 
 func containsRole(u stacks.User, role string) bool {

@@ -4,8 +4,7 @@ import "pgsvc/stacks"
 
 // VipManagerConfig is /etc/vip-manager/vip-manager.yml for member m: hold the VIP while the
 // DCS leader key names m. It reads the DCS as the cluster's etcd user.
-func VipManagerConfig(s *stacks.Spec, m stacks.Member, sec Secrets) File {
-	c := &s.Cluster
+func VipManagerConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secrets) File {
 	data := map[string]any{"V": c.VIP, "Key": LeaderKey(c), "Name": c.MemberName(m), "Endpoints": EtcdEndpoints(s),
 		"User": EtcdUser(c), "Password": sec[SecretEtcdCluster]}
 	return File{Path: "/etc/vip-manager/vip-manager.yml", Mode: "0600", Owner: userRoot, Group: userRoot,

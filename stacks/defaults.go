@@ -17,7 +17,18 @@ func applyDefaults(s *Spec) {
 	setDefault(&s.SSH.User, "root")
 	setDefault(&s.SSH.Port, 22)
 
-	c := &s.Cluster
+	for i := range s.Clusters {
+		applyClusterDefaults(&s.Clusters[i])
+	}
+	setDefault(&s.Etcd.ClientPort, 2379)
+	setDefault(&s.Etcd.PeerPort, 2380)
+	setDefault(&s.Etcd.API, DCSv2)
+	if s.Etcd.Members == nil {
+		s.Etcd.Members = defaultEtcdMembers(s)
+	}
+}
+
+func applyClusterDefaults(c *Cluster) {
 	setDefault(&c.Version, 15)
 	setDefault(&c.Ports.Postgres, 5432)
 	setDefault(&c.Ports.PgBouncer, 6432)
@@ -55,13 +66,6 @@ func applyDefaults(s *Spec) {
 			}
 		}
 	}
-
-	setDefault(&s.Etcd.ClientPort, 2379)
-	setDefault(&s.Etcd.PeerPort, 2380)
-	setDefault(&s.Etcd.API, DCSv2)
-	if s.Etcd.Members == nil {
-		s.Etcd.Members = defaultEtcdMembers(s)
-	}
 }
 
 func setServiceDefaults(svc *Service) {
@@ -73,15 +77,12 @@ func setServiceDefaults(svc *Service) {
 	setDefault(&svc.Balance, "roundrobin")
 }
 
-// defaultEtcdMembers takes the infra nodes first, then cluster members, up to an odd count of at
-// most five, so the DCS keeps a quorum when any one node is lost.
+// defaultEtcdMembers takes the machines in order (infra nodes first, then cluster members), up
+// to an odd count of at most five, so the DCS keeps a quorum when any one node is lost.
 func defaultEtcdMembers(s *Spec) []string {
 	var names []string
-	for _, n := range s.Infra {
-		names = append(names, n.Name)
-	}
-	for _, m := range s.Cluster.Members {
-		names = append(names, s.Cluster.MemberName(m))
+	for _, m := range s.Machines() {
+		names = append(names, m.Name)
 	}
 	if len(names) > 5 {
 		names = names[:5]

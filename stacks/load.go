@@ -13,7 +13,11 @@ import (
 // key and the value.
 func Load(get func(key string) (string, bool)) (*Spec, error) {
 	var spec Spec
-	var raw struct{ infra []Node }
+	var raw struct {
+		infra    []Node
+		cluster  *Cluster
+		clusters []Cluster
+	}
 	decoders := []struct {
 		key      string
 		into     any
@@ -22,9 +26,11 @@ func Load(get func(key string) (string, bool)) (*Spec, error) {
 		{KeySSH, &spec.SSH, true},
 		{KeyInfra, &raw.infra, false},
 		{KeyEtcd, &spec.Etcd, false},
-		{KeyCluster, &spec.Cluster, true},
+		{KeyCluster, &raw.cluster, false},
+		{KeyClusters, &raw.clusters, false},
 	}
 	var errs []error
+	set := map[string]bool{}
 	for _, d := range decoders {
 		value, ok := get(d.key)
 		if !ok || strings.TrimSpace(value) == "" {
@@ -33,14 +39,31 @@ func Load(get func(key string) (string, bool)) (*Spec, error) {
 			}
 			continue
 		}
+		set[d.key] = true
 		if err := decodeStrict(value, d.into); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %v", d.key, err))
 		}
+	}
+	switch {
+	case set[KeyCluster] && set[KeyClusters]:
+		errs = append(errs, fmt.Errorf("%s and %s are both set: a stack lists its clusters in one of them", KeyCluster, KeyClusters))
+	case !set[KeyCluster] && !set[KeyClusters]:
+		errs = append(errs, fmt.Errorf("%s (or %s for one cluster): required config key is not set", KeyClusters, KeyCluster))
+	case set[KeyClusters] && len(raw.clusters) == 0 && len(errs) == 0:
+		errs = append(errs, fmt.Errorf("%s = []: list at least one cluster", KeyClusters))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	spec.Infra = raw.infra
+	if raw.cluster != nil {
+		spec.Clusters = []Cluster{*raw.cluster}
+	} else {
+		spec.Clusters = raw.clusters
+		for i := range spec.Clusters {
+			spec.Clusters[i].key = fmt.Sprintf("%s[%d]", KeyClusters, i)
+		}
+	}
 	applyDefaults(&spec)
 	if err := validate(&spec); err != nil {
 		return nil, err

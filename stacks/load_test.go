@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,7 +82,7 @@ func TestLoadValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := spec.Cluster
+	c := spec.Clusters[0]
 	if c.Ports != (Ports{5432, 6432, 8008, 9101}) || c.RTO != "norm" || c.VIP.Prefix != 24 {
 		t.Errorf("defaults not applied: %+v rto=%s prefix=%d", c.Ports, c.RTO, c.VIP.Prefix)
 	}
@@ -181,7 +182,9 @@ func TestLoadRejects(t *testing.T) {
 		{"etcd api", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v4" }, []string{"pgsvc:etcd.api", `"v4"`}},
 		{"etcd v3 with the vip", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v3" }, []string{"pgsvc:etcd.api", `"v3"`, "vip-manager", "pgsvc:cluster.vip.enabled"}},
 		{"etcd ports equal", func(c map[string]any) { at(c, KeyEtcd)["peerPort"] = 2379 }, []string{"pgsvc:etcd.peerPort", "2379"}},
-		{"node name clash", func(c map[string]any) { at(c, KeyInfra, 0)["name"] = "pg-test-1" }, []string{"pgsvc:cluster.members[0].name", `"pg-test-1"`, "duplicate"}},
+		{"node name clash", func(c map[string]any) { at(c, KeyInfra, 0)["name"] = "pg-test-1" }, []string{"pgsvc:cluster.members[0].seq", "pg-test-1", "another node"}},
+		{"both cluster keys", func(c map[string]any) { c[KeyClusters] = []any{cluster(c)} }, []string{"pgsvc:cluster and pgsvc:clusters", "both set"}},
+		{"empty cluster list", func(c map[string]any) { c[KeyClusters] = []any{}; delete(c, KeyCluster) }, []string{"pgsvc:clusters = []"}},
 	}
 	if len(cases) < 30 {
 		t.Fatalf("only %d cases", len(cases))
@@ -192,7 +195,99 @@ func TestLoadRejects(t *testing.T) {
 			tc.mutate(cfg)
 			spec, err := Load(getter(t, cfg))
 			if err == nil {
-				t.Fatalf("Load accepted the config: %+v", spec.Cluster)
+				t.Fatalf("Load accepted the config: %+v", spec.Clusters)
+			}
+			for _, frag := range tc.want {
+				if !strings.Contains(err.Error(), frag) {
+					t.Errorf("error lacks %q:\n%v", frag, err)
+				}
+			}
+		})
+	}
+}
+
+// sandboxConfig is Pigsty's sandbox: pg-meta on infra-1 beside pg-test, in pgsvc:clusters.
+func sandboxConfig(t *testing.T) map[string]any {
+	cfg := baseConfig(t)
+	meta := map[string]any{
+		"name":      "pg-meta",
+		"members":   []any{map[string]any{"seq": 1, "ip": "10.10.10.10", "role": "primary"}},
+		"users":     []any{map[string]any{"name": "dbuser_meta", "roles": []any{"dbrole_admin"}}},
+		"databases": []any{map[string]any{"name": "meta", "owner": "dbuser_meta"}},
+	}
+	cfg[KeyClusters] = []any{meta, cluster(cfg)}
+	delete(cfg, KeyCluster)
+	return cfg
+}
+
+func metaOf(cfg map[string]any) map[string]any { return at(cfg, KeyClusters, 0) }
+func testOf(cfg map[string]any) map[string]any { return at(cfg, KeyClusters, 1) }
+func services(ports ...int) []any {
+	var out []any
+	for i, p := range ports {
+		out = append(out, map[string]any{"name": fmt.Sprintf("s%d", i), "port": p})
+	}
+	return out
+}
+
+func TestLoadSandbox(t *testing.T) {
+	spec, err := Load(getter(t, sandboxConfig(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(spec.Clusters) != 2 || spec.Find("pg-meta") == nil || spec.Find("pg-test").Key() != "pgsvc:clusters[1]" {
+		t.Fatalf("clusters: %+v", spec.Clusters)
+	}
+	var names []string
+	for _, m := range spec.Machines() {
+		names = append(names, m.Name)
+	}
+	if want := "infra-1 pg-test-1 pg-test-2 pg-test-3"; strings.Join(names, " ") != want {
+		t.Errorf("machines = %v, want %s", names, want)
+	}
+	if got := spec.MachineName("pg-meta-1"); got != "infra-1" {
+		t.Errorf("pg-meta-1 runs on %s, want infra-1", got)
+	}
+	if got := spec.Machines()[0].Cluster; got == nil || got.Name != "pg-meta" {
+		t.Errorf("infra-1 runs cluster %v, want pg-meta", got)
+	}
+}
+
+func TestLoadRejectsAcrossClusters(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(cfg map[string]any)
+		want   []string
+	}{
+		{"same name", func(c map[string]any) { metaOf(c)["name"] = "pg-test" }, []string{"pgsvc:clusters[1].name", `"pg-test"`, "duplicate cluster name", "pgsvc:clusters[0]"}},
+		{"node in two clusters", func(c map[string]any) { at(c, KeyClusters, 0, "members", 0)["ip"] = "10.10.10.12" },
+			[]string{"pgsvc:clusters[1].members[1].ip", `"10.10.10.12"`, "pg-meta-1 of cluster pg-meta"}},
+		{"vip on another cluster's node", func(c map[string]any) { at(c, KeyClusters, 1, "vip")["address"] = "10.10.10.10" },
+			[]string{"pgsvc:clusters[1].vip.address", `"10.10.10.10"`, "node infra-1"}},
+		{"vip twice", func(c map[string]any) {
+			metaOf(c)["vip"] = map[string]any{"enabled": true, "address": "10.10.10.3", "interface": "eth1"}
+		}, []string{"pgsvc:clusters[1].vip.address", `"10.10.10.3"`, "already the VIP of cluster pg-meta"}},
+		{"service on etcd's port", func(c map[string]any) { metaOf(c)["services"] = services(2379) },
+			[]string{"pgsvc:clusters[0].services[0].port", "2379", "etcd's client port on infra-1"}},
+		{"service on dnsmasq's port", func(c map[string]any) { metaOf(c)["services"] = services(5500, 53) },
+			[]string{"pgsvc:clusters[0].services[1].port", "53", "dnsmasq on infra-1"}},
+		{"postgres on etcd's peer port", func(c map[string]any) { metaOf(c)["ports"] = map[string]any{"postgres": 2380} },
+			[]string{"pgsvc:clusters[0].ports.postgres", "2380", "etcd's peer port"}},
+		{"dns name twice", func(c map[string]any) { metaOf(c)["name"] = "pg-test-1" },
+			[]string{"pgsvc:clusters[1].name", `"pg-test"`, "DNS name pg-test-1", "cluster pg-test-1"}},
+		{"etcd twice on one machine", func(c map[string]any) { at(c, KeyEtcd)["members"] = []any{"infra-1", "pg-meta-1", "pg-test-1"} },
+			[]string{"pgsvc:etcd.members[1]", `"pg-meta-1"`, "same machine", "infra-1"}},
+		{"v3 with a vip", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v3" }, []string{"pgsvc:etcd.api", "pgsvc:clusters[1].vip.enabled"}},
+		{"member error names its cluster", func(c map[string]any) { at(c, KeyClusters, 0, "members", 0)["role"] = "leader" },
+			[]string{"pgsvc:clusters[0].members[0].role", `"leader"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := sandboxConfig(t)
+			tc.mutate(cfg)
+			_, err := Load(getter(t, cfg))
+			if err == nil {
+				t.Fatal("Load accepted the config")
 			}
 			for _, frag := range tc.want {
 				if !strings.Contains(err.Error(), frag) {
@@ -221,7 +316,7 @@ func TestServiceUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &spec.Cluster
+	c := &spec.Clusters[0]
 	for service, want := range map[string]string{"default": "dbuser_dba", "offline": "test", "primary": "test", "postgres": "test"} {
 		if got := c.ServiceUser(service); got != want {
 			t.Errorf("ServiceUser(%s) = %s, want %s", service, got, want)

@@ -4,18 +4,31 @@ package stacks
 
 // Config keys read from the stack.
 const (
-	KeySSH     = "pgsvc:ssh"
-	KeyInfra   = "pgsvc:infra"
-	KeyEtcd    = "pgsvc:etcd"
-	KeyCluster = "pgsvc:cluster"
+	KeySSH   = "pgsvc:ssh"
+	KeyInfra = "pgsvc:infra"
+	KeyEtcd  = "pgsvc:etcd"
+	// KeyCluster holds a stack's only cluster; KeyClusters a list of clusters. A stack sets one.
+	KeyCluster  = "pgsvc:cluster"
+	KeyClusters = "pgsvc:clusters"
 )
 
-// Spec is one validated deployment: the infra nodes, the etcd DCS and one PostgreSQL cluster.
+// Spec is one validated environment: the infra nodes, the etcd DCS and DNS they share, and its
+// PostgreSQL clusters.
 type Spec struct {
-	SSH     SSH
-	Infra   []Node
-	Etcd    Etcd
-	Cluster Cluster
+	SSH      SSH
+	Infra    []Node
+	Etcd     Etcd
+	Clusters []Cluster
+}
+
+// Find is the cluster named name, or nil.
+func (s *Spec) Find(name string) *Cluster {
+	for i := range s.Clusters {
+		if s.Clusters[i].Name == name {
+			return &s.Clusters[i]
+		}
+	}
+	return nil
 }
 
 // SSH says how pgsvc reaches every node.
@@ -57,6 +70,8 @@ const (
 
 // Cluster is a Patroni-managed PostgreSQL cluster with its services.
 type Cluster struct {
+	// key is the config key the cluster came from, for error messages.
+	key     string
 	Name    string   `json:"name"`
 	Version int      `json:"version"`
 	Members []Member `json:"members"`
@@ -79,6 +94,14 @@ type Cluster struct {
 	AllowedNetworks []string `json:"allowedNetworks"`
 	// RemoveDataOnDestroy deletes the data directories on `pulumi destroy`.
 	RemoveDataOnDestroy bool `json:"removeDataOnDestroy"`
+}
+
+// Key is the config key the cluster came from: pgsvc:cluster, or pgsvc:clusters[i].
+func (c *Cluster) Key() string {
+	if c.key == "" {
+		return KeyCluster
+	}
+	return c.key
 }
 
 // Member is one PostgreSQL instance, named <cluster>-<seq>.

@@ -3,6 +3,7 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"os"
 	"regexp"
@@ -63,7 +64,19 @@ func validate(s *Spec) error {
 	validateSSH(&p, s.SSH)
 	nodes := validateNodes(&p, s)
 	validateEtcd(&p, s, nodes)
-	validateCluster(&p, &s.Cluster)
+	names := map[string]string{}
+	for i := range s.Clusters {
+		c := &s.Clusters[i]
+		if other, dup := names[c.Name]; dup {
+			p.add(c.Key()+".name", c.Name, "duplicate cluster name (%s has it too)", other)
+		} else {
+			names[c.Name] = c.Key()
+		}
+		validateCluster(&p, c)
+	}
+	validateDNSNames(&p, s)
+	validateVIPs(&p, s, nodes)
+	validateSharedPorts(&p, s)
 	return errors.Join(p...)
 }
 
@@ -82,43 +95,68 @@ func validateSSH(p *problems, ssh SSH) {
 	}
 }
 
-// validateNodes checks names and addresses across infra nodes and cluster members, and returns
-// every node name with its IP.
+// validateNodes checks names and addresses across infra nodes and every cluster's members, and
+// returns every node name with its IP. A member may run on an infra node (same address); a
+// machine runs at most one cluster's instance.
 func validateNodes(p *problems, s *Spec) map[string]netip.Addr {
 	nodes := map[string]netip.Addr{}
-	byIP := map[netip.Addr]string{}
-	addNode := func(key, name string, ipText string) {
-		ip, err := netip.ParseAddr(ipText)
+	infraByIP := map[netip.Addr]string{}
+	type instance struct{ name, cluster string }
+	memberByIP := map[netip.Addr]instance{}
+	parseIP := func(key, text string) (netip.Addr, bool) {
+		ip, err := netip.ParseAddr(text)
 		if err != nil || !ip.Is4() {
-			p.add(key+".ip", ipText, "not an IPv4 address")
-		} else if other, dup := byIP[ip]; dup {
-			p.add(key+".ip", ipText, "already used by node %s", other)
-		} else {
-			byIP[ip] = name
+			p.add(key+".ip", text, "not an IPv4 address")
+			return ip, false
 		}
-		if _, dup := nodes[name]; dup {
-			p.add(key+".name", name, "duplicate node name")
-		}
-		nodes[name] = ip
+		return ip, true
 	}
 	for i, n := range s.Infra {
 		key := fmt.Sprintf("%s[%d]", KeyInfra, i)
 		if !dnsLabel.MatchString(n.Name) {
 			p.add(key+".name", n.Name, "not a valid host name (lower-case letters, digits and '-')")
 		}
-		addNode(key, n.Name, n.IP)
-	}
-	c := &s.Cluster
-	seqs := map[int]bool{}
-	for i, m := range c.Members {
-		key := fmt.Sprintf("%s.members[%d]", KeyCluster, i)
-		if m.Seq < 1 {
-			p.add(key+".seq", m.Seq, "must be a positive integer")
-		} else if seqs[m.Seq] {
-			p.add(key+".seq", m.Seq, "duplicate seq in cluster %s", c.Name)
+		if _, dup := nodes[n.Name]; dup {
+			p.add(key+".name", n.Name, "duplicate node name")
 		}
-		seqs[m.Seq] = true
-		addNode(key, c.MemberName(m), m.IP)
+		ip, ok := parseIP(key, n.IP)
+		if ok {
+			if other, dup := infraByIP[ip]; dup {
+				p.add(key+".ip", n.IP, "already used by node %s", other)
+			} else {
+				infraByIP[ip] = n.Name
+			}
+		}
+		nodes[n.Name] = ip
+	}
+	for ci := range s.Clusters {
+		c := &s.Clusters[ci]
+		seqs := map[int]bool{}
+		for i, m := range c.Members {
+			key := fmt.Sprintf("%s.members[%d]", c.Key(), i)
+			name := c.MemberName(m)
+			if m.Seq < 1 {
+				p.add(key+".seq", m.Seq, "must be a positive integer")
+			} else if seqs[m.Seq] {
+				p.add(key+".seq", m.Seq, "duplicate seq in cluster %s", c.Name)
+			}
+			seqs[m.Seq] = true
+			ip, ok := parseIP(key, m.IP)
+			if ok {
+				switch other, dup := memberByIP[ip]; {
+				case dup && other.cluster == c.Name:
+					p.add(key+".ip", m.IP, "already used by node %s", other.name)
+				case dup:
+					p.add(key+".ip", m.IP, "already runs %s of cluster %s: a node runs one cluster's instance", other.name, other.cluster)
+				default:
+					memberByIP[ip] = instance{name, c.Name}
+				}
+			}
+			if prev, dup := nodes[name]; dup && (!ok || prev != ip) {
+				p.add(key+".seq", m.Seq, "instance name %s is already the name of another node (%s)", name, prev)
+			}
+			nodes[name] = ip
+		}
 	}
 	return nodes
 }
@@ -132,12 +170,18 @@ func validateEtcd(p *problems, s *Spec, nodes map[string]netip.Addr) {
 		p.add(key+".members", s.Etcd.Members, "an even member count (%d) adds no fault tolerance; use an odd count", n)
 	}
 	seen := map[string]bool{}
+	byIP := map[netip.Addr]string{}
 	for i, name := range s.Etcd.Members {
-		if _, ok := nodes[name]; !ok {
+		ip, ok := nodes[name]
+		switch other, dup := byIP[ip]; {
+		case !ok:
 			p.add(fmt.Sprintf("%s.members[%d]", key, i), name, "no infra node or cluster member has this name")
-		}
-		if seen[name] {
+		case seen[name]:
 			p.add(fmt.Sprintf("%s.members[%d]", key, i), name, "listed twice")
+		case dup && ip.IsValid():
+			p.add(fmt.Sprintf("%s.members[%d]", key, i), name, "is on the same machine (%s) as etcd member %s", ip, other)
+		default:
+			byIP[ip] = name
 		}
 		seen[name] = true
 	}
@@ -149,13 +193,15 @@ func validateEtcd(p *problems, s *Spec, nodes map[string]netip.Addr) {
 	if s.Etcd.API != DCSv2 && s.Etcd.API != DCSv3 {
 		p.add(key+".api", s.Etcd.API, "must be %q or %q", DCSv2, DCSv3)
 	}
-	if s.Etcd.API == DCSv3 && s.Cluster.VIP.Enabled {
-		p.add(key+".api", s.Etcd.API, "vip-manager 1.0.2 (Debian 12) reads only etcd's v2 API: use %q, or turn %s.vip.enabled off", DCSv2, KeyCluster)
+	for i := range s.Clusters {
+		if c := &s.Clusters[i]; s.Etcd.API == DCSv3 && c.VIP.Enabled {
+			p.add(key+".api", s.Etcd.API, "vip-manager 1.0.2 (Debian 12) reads only etcd's v2 API: use %q, or turn %s.vip.enabled off", DCSv2, c.Key())
+		}
 	}
 }
 
 func validateCluster(p *problems, c *Cluster) {
-	key := KeyCluster
+	key := c.Key()
 	if !dnsLabel.MatchString(c.Name) {
 		p.add(key+".name", c.Name, "not a valid cluster name (a DNS label: lower-case letters, digits and '-')")
 	}
@@ -184,12 +230,12 @@ func validateCluster(p *problems, c *Cluster) {
 
 func validateMembers(p *problems, c *Cluster) {
 	if len(c.Members) == 0 {
-		p.add(KeyCluster+".members", "[]", "a cluster needs at least one member")
+		p.add(c.Key()+".members", "[]", "a cluster needs at least one member")
 		return
 	}
 	primaries := 0
 	for i, m := range c.Members {
-		key := fmt.Sprintf("%s.members[%d]", KeyCluster, i)
+		key := fmt.Sprintf("%s.members[%d]", c.Key(), i)
 		switch m.Role {
 		case RolePrimary:
 			primaries++
@@ -213,7 +259,7 @@ func validateMembers(p *problems, c *Cluster) {
 		}
 	}
 	if primaries != 1 {
-		p.add(KeyCluster+".members", fmt.Sprintf("%d primaries", primaries), "exactly one member must have role primary")
+		p.add(c.Key()+".members", fmt.Sprintf("%d primaries", primaries), "exactly one member must have role primary")
 	}
 }
 
@@ -224,7 +270,7 @@ func validatePorts(p *problems, c *Cluster) map[int]string {
 		name string
 		port int
 	}{{"postgres", c.Ports.Postgres}, {"pgbouncer", c.Ports.PgBouncer}, {"patroni", c.Ports.Patroni}, {"haproxyStats", c.Ports.HAProxyStats}} {
-		key := KeyCluster + ".ports." + f.name
+		key := c.Key() + ".ports." + f.name
 		validPort(p, key, f.port)
 		if other, dup := fixed[f.port]; dup {
 			p.add(key, f.port, "already used by %s", other)
@@ -238,7 +284,7 @@ func validateServices(p *problems, c *Cluster, fixed map[int]string) {
 	unknown := false
 	for i, name := range c.DefaultServices {
 		if _, ok := builtinServices[name]; !ok {
-			p.add(fmt.Sprintf("%s.defaultServices[%d]", KeyCluster, i), name, "not a built-in service (primary, replica, standby, default, delayed, offline)")
+			p.add(fmt.Sprintf("%s.defaultServices[%d]", c.Key(), i), name, "not a built-in service (primary, replica, standby, default, delayed, offline)")
 			unknown = true
 		}
 	}
@@ -248,10 +294,7 @@ func validateServices(p *problems, c *Cluster, fixed map[int]string) {
 	names := map[string]bool{}
 	ports := map[int]string{}
 	for i, s := range c.AllServices() {
-		key := fmt.Sprintf("%s.services[%d]", KeyCluster, i-len(c.DefaultServices))
-		if i < len(c.DefaultServices) {
-			key = fmt.Sprintf("%s.defaultServices[%d]", KeyCluster, i)
-		}
+		key := c.serviceKey(i)
 		if !dnsLabel.MatchString(s.Name) {
 			p.add(key+".name", s.Name, "not a valid service name (lower-case letters, digits and '-')")
 		}
@@ -325,7 +368,7 @@ func validateCheck(p *problems, key, check string) {
 }
 
 func validateVIP(p *problems, c *Cluster) {
-	key := KeyCluster + ".vip"
+	key := c.Key() + ".vip"
 	if c.VIP.Prefix < 8 || c.VIP.Prefix > 32 {
 		p.add(key+".prefix", c.VIP.Prefix, "must be between 8 and 32")
 		return
@@ -366,7 +409,7 @@ func lastAddr(p netip.Prefix) netip.Addr {
 }
 
 func validateDNS(p *problems, c *Cluster) {
-	key := KeyCluster + ".dns"
+	key := c.Key() + ".dns"
 	switch t := c.DNS.Target; t {
 	case DNSAuto, DNSPrimary, DNSNone:
 	case DNSVIP:
@@ -384,7 +427,7 @@ func validateDNS(p *problems, c *Cluster) {
 }
 
 func validatePgBouncer(p *problems, c *Cluster) {
-	key := KeyCluster + ".pgbouncer"
+	key := c.Key() + ".pgbouncer"
 	b := c.PgBouncer
 	if !slices.Contains(poolModes, b.PoolMode) {
 		p.add(key+".poolMode", b.PoolMode, "must be one of %s", strings.Join(poolModes, ", "))
@@ -403,7 +446,7 @@ func validatePgBouncer(p *problems, c *Cluster) {
 func validateUsers(p *problems, c *Cluster) {
 	users := map[string]bool{}
 	for i, u := range c.Users {
-		key := fmt.Sprintf("%s.users[%d]", KeyCluster, i)
+		key := fmt.Sprintf("%s.users[%d]", c.Key(), i)
 		switch {
 		case !sqlIdentifier.MatchString(u.Name) || strings.HasPrefix(u.Name, "pg_"):
 			p.add(key+".name", u.Name, "not a valid role name (lower-case letters, digits and '_', not starting with pg_)")
@@ -420,13 +463,13 @@ func validateUsers(p *problems, c *Cluster) {
 	for i, u := range c.Users {
 		for j, r := range u.Roles {
 			if !slices.Contains(baseRoles, r) && (!users[r] || r == u.Name) {
-				p.add(fmt.Sprintf("%s.users[%d].roles[%d]", KeyCluster, i, j), r, "not a base role (%s) or another user", strings.Join(baseRoles, ", "))
+				p.add(fmt.Sprintf("%s.users[%d].roles[%d]", c.Key(), i, j), r, "not a base role (%s) or another user", strings.Join(baseRoles, ", "))
 			}
 		}
 	}
 	dbs := map[string]bool{}
 	for i, d := range c.Databases {
-		key := fmt.Sprintf("%s.databases[%d]", KeyCluster, i)
+		key := fmt.Sprintf("%s.databases[%d]", c.Key(), i)
 		if !sqlIdentifier.MatchString(d.Name) || slices.Contains([]string{"postgres", "template0", "template1", "pgbouncer"}, d.Name) {
 			p.add(key+".name", d.Name, "not a valid database name (lower-case letters, digits and '_'; not postgres, template0/1 or pgbouncer)")
 		}
@@ -446,4 +489,106 @@ func validPort(p *problems, key string, port int) bool {
 		return false
 	}
 	return true
+}
+
+// validateDNSNames keeps every name dnsmasq answers (clusters and instances) unique.
+func validateDNSNames(p *problems, s *Spec) {
+	owner := map[string]string{}
+	for i := range s.Clusters {
+		c := &s.Clusters[i]
+		names := []string{c.Name + c.DNS.Suffix}
+		for _, m := range c.Members {
+			names = append(names, c.MemberName(m)+c.DNS.Suffix)
+		}
+		for _, n := range names {
+			if other, dup := owner[n]; dup && other != c.Name {
+				p.add(c.Key()+".name", c.Name, "DNS name %s is also answered for cluster %s", n, other)
+			}
+			owner[n] = c.Name
+		}
+	}
+}
+
+// validateVIPs keeps each cluster's VIP off every node and every other cluster's VIP.
+func validateVIPs(p *problems, s *Spec, nodes map[string]netip.Addr) {
+	vips := map[string]string{}
+	for i := range s.Clusters {
+		c := &s.Clusters[i]
+		if !c.VIP.Enabled {
+			continue
+		}
+		key := c.Key() + ".vip.address"
+		if other, dup := vips[c.VIP.Address]; dup {
+			p.add(key, c.VIP.Address, "already the VIP of cluster %s", other)
+		}
+		vips[c.VIP.Address] = c.Name
+		vip, err := netip.ParseAddr(c.VIP.Address)
+		if err != nil {
+			continue
+		}
+		own := map[string]bool{}
+		for _, m := range c.Members {
+			own[c.MemberName(m)] = true
+		}
+		for _, name := range slices.Sorted(maps.Keys(nodes)) {
+			if nodes[name] == vip && !own[name] {
+				p.add(key, c.VIP.Address, "equals the address of node %s", name)
+			}
+		}
+	}
+}
+
+// validateSharedPorts keeps a cluster's ports off the ports that etcd and dnsmasq hold on the
+// same machine.
+func validateSharedPorts(p *problems, s *Spec) {
+	ips := s.NodeIPs()
+	held := map[string]map[int]string{}
+	hold := func(ip string, port int, what string) {
+		if held[ip] == nil {
+			held[ip] = map[int]string{}
+		}
+		held[ip][port] = what
+	}
+	for _, n := range s.Infra {
+		hold(n.IP, 53, "dnsmasq on "+n.Name)
+	}
+	for _, name := range s.Etcd.Members {
+		hold(ips[name], s.Etcd.ClientPort, "etcd's client port on "+name)
+		hold(ips[name], s.Etcd.PeerPort, "etcd's peer port on "+name)
+	}
+	for i := range s.Clusters {
+		c := &s.Clusters[i]
+		for _, m := range c.Members {
+			for _, cp := range c.ports() {
+				if what, taken := held[m.IP][cp.port]; taken {
+					p.add(cp.key, cp.port, "collides with %s (member %s)", what, c.MemberName(m))
+				}
+			}
+		}
+	}
+}
+
+type keyedPort struct {
+	key  string
+	port int
+}
+
+// ports are the ports the cluster's daemons and services listen on, by config key.
+func (c *Cluster) ports() []keyedPort {
+	out := []keyedPort{
+		{c.Key() + ".ports.postgres", c.Ports.Postgres}, {c.Key() + ".ports.pgbouncer", c.Ports.PgBouncer},
+		{c.Key() + ".ports.patroni", c.Ports.Patroni}, {c.Key() + ".ports.haproxyStats", c.Ports.HAProxyStats},
+	}
+	for i, svc := range c.AllServices() {
+		out = append(out, keyedPort{c.serviceKey(i) + ".port", svc.Port})
+	}
+	return out
+}
+
+// serviceKey is the config key of the i-th of AllServices.
+func (c *Cluster) serviceKey(i int) string {
+	if i < len(c.DefaultServices) {
+		return fmt.Sprintf("%s.defaultServices[%d]", c.Key(), i)
+	}
+	return fmt.Sprintf("%s.services[%d]", c.Key(), i-len(c.DefaultServices))
 }

@@ -1,5 +1,5 @@
-// Command pgsvc-check connects to a deployed stack through every host form and port, and prints
-// where each connection landed. It exits 1 when any connection is refused or routed wrongly.
+// Command pgsvc-check connects to every cluster of a deployed stack through every host form and
+// port, and prints where each connection landed. It exits 1 when any connection is refused or routed wrongly.
 package main
 
 import (
@@ -35,7 +35,9 @@ func run(stack, pulumi string) error {
 		return err
 	}
 	var outs struct {
-		UserPasswords check.Credentials `json:"userPasswords"`
+		Clusters map[string]struct {
+			UserPasswords check.Credentials `json:"userPasswords"`
+		} `json:"clusters"`
 	}
 	raw, err = pulumiOutput(pulumi, "stack", "output", "--json", "--show-secrets", "--stack", stack)
 	if err != nil {
@@ -45,8 +47,11 @@ func run(stack, pulumi string) error {
 		return fmt.Errorf("reading stack outputs: %w", err)
 	}
 	ctx := context.Background()
-	c := &spec.Cluster
-	routes := check.Plan(c, check.ReadState(ctx, c), check.HostForms(c, len(spec.Infra) > 0), outs.UserPasswords)
+	var routes []check.Route
+	for i := range spec.Clusters {
+		c := &spec.Clusters[i]
+		routes = append(routes, check.Plan(c, check.ReadState(ctx, c), check.HostForms(c, len(spec.Infra) > 0), outs.Clusters[c.Name].UserPasswords)...)
+	}
 	var resolver *net.Resolver // the system's, when there is no infra node
 	if len(spec.Infra) > 0 {
 		resolver = check.Resolver(spec.Infra[0].IP)

@@ -139,6 +139,41 @@ func (s *Stack) Outputs(t *testing.T, v any) {
 	}
 }
 
+// TestCluster is the dev stack's three-node cluster, the one the HA and day-2 tests drive.
+const TestCluster = "pg-test"
+
+// ClusterOutputs reads one cluster's outputs (the stack's "clusters" output), secrets shown,
+// into v.
+func (s *Stack) ClusterOutputs(t *testing.T, name string, v any) {
+	t.Helper()
+	var outs struct {
+		Clusters map[string]json.RawMessage `json:"clusters"`
+	}
+	s.Outputs(t, &outs)
+	raw, ok := outs.Clusters[name]
+	if !ok {
+		t.Fatalf("stack outputs have no cluster %s", name)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("outputs of cluster %s: %v", name, err)
+	}
+}
+
+// ClusterConfig is the config object of the cluster named name, from either pgsvc:cluster or
+// pgsvc:clusters, in config decoded by WithConfig; nil when there is none.
+func ClusterConfig(cfg map[string]any, name string) map[string]any {
+	if one, ok := cfg[stacks.KeyCluster].(map[string]any); ok && one["name"] == name {
+		return one
+	}
+	list, _ := cfg[stacks.KeyClusters].([]any)
+	for _, c := range list {
+		if c, ok := c.(map[string]any); ok && c["name"] == name {
+			return c
+		}
+	}
+	return nil
+}
+
 // Spec loads the stack's config through the same validation the program uses.
 func (s *Stack) Spec(t *testing.T) *stacks.Spec {
 	t.Helper()

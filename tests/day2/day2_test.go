@@ -26,7 +26,7 @@ var members = []string{"pg-test-1", "pg-test-2", "pg-test-3"}
 // expressions over resource names) change, applies it and checks the routes.
 func apply(t *testing.T, c *drill.Cluster, edit func(cluster map[string]any), want ...string) *cli.Stack {
 	t.Helper()
-	s := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cfg["pgsvc:cluster"].(map[string]any)) })
+	s := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cli.ClusterConfig(cfg, cli.TestCluster)) })
 	changes := s.Changes(t)
 	var unexpected []string
 	for name := range changes {
@@ -62,7 +62,7 @@ func TestServiceEdits(t *testing.T) {
 		"selector": []any{map[string]any{"roles": []any{"replica"}}}, "backup": []any{map[string]any{"roles": []any{"primary"}}}, "backupCheck": "/primary"}
 	apply(t, c, func(cl map[string]any) { cl["services"] = []any{svc} }, `pg-test-\d-haproxy-meta(-cfg)?`)
 	c.CheckRoutes(t)
-	if got := c.LandsOn(c.Spec.Cluster.VIP.Address, 5440); got == "" || got == c.Leader() {
+	if got := c.LandsOn(c.C.VIP.Address, 5440); got == "" || got == c.Leader() {
 		t.Errorf("the meta service landed on %q, want a replica", got)
 	}
 	svc["maxconn"], svc["balance"] = 1234, "leastconn"
@@ -72,7 +72,7 @@ func TestServiceEdits(t *testing.T) {
 		t.Errorf("edited service file: %q %v", out, err)
 	}
 	apply(t, c, func(cl map[string]any) { cl["services"] = []any{} }, `pg-test-\d-haproxy-meta(-cfg)?`)
-	if got := c.LandsOn(c.Spec.Cluster.VIP.Address, 5440); got != "" {
+	if got := c.LandsOn(c.C.VIP.Address, 5440); got != "" {
 		t.Errorf("the removed service still answers, on %s", got)
 	}
 	c.CheckRoutes(t)
@@ -81,9 +81,9 @@ func TestServiceEdits(t *testing.T) {
 func TestVIPAndDNSEdits(t *testing.T) {
 	c := drill.Setup(t)
 	restore(t, c)
-	vip := c.Spec.Cluster.VIP.Address
+	vip := c.C.VIP.Address
 	apply(t, c, func(cl map[string]any) { cl["vip"].(map[string]any)["enabled"] = false },
-		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `infra-1-dnsmasq-hosts`, `pgsvc-dev`)
+		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `pg-test-dns-infra-1`, `pgsvc-dev`)
 	drill.Eventually(t, 30*time.Second, "the VIP released", func() bool { return c.LandsOn(vip, 5432) == "" })
 	resolver := check.Resolver(c.Spec.Infra[0].IP)
 	addrs, err := resolver.LookupHost(context.Background(), "pg-test")
@@ -109,9 +109,9 @@ func TestUserEdits(t *testing.T) {
 	var outs struct {
 		UserPasswords check.Credentials `json:"userPasswords"`
 	}
-	s.Outputs(t, &outs)
+	s.ClusterOutputs(t, cli.TestCluster, &outs)
 	connectAs := func(user, password, db string) error {
-		conn, err := outage.Connect(context.Background(), check.Target{Host: c.Spec.Cluster.VIP.Address, Port: 5433, User: user, Password: password, Database: db})
+		conn, err := outage.Connect(context.Background(), check.Target{Host: c.C.VIP.Address, Port: 5433, User: user, Password: password, Database: db})
 		if err == nil {
 			conn.Close(context.Background())
 		}
@@ -130,7 +130,7 @@ func TestUserEdits(t *testing.T) {
 		}
 	}
 	s = apply(t, c, rotate, `pg-test-password-dbuser_view`, `pg-test-\d-user-dbuser_view`, `pg-test-\d-pgbouncer-userlist`, `pgsvc-dev`)
-	s.Outputs(t, &outs)
+	s.ClusterOutputs(t, cli.TestCluster, &outs)
 	if outs.UserPasswords["dbuser_view"] == old {
 		t.Fatal("the rotated password did not change")
 	}
@@ -185,8 +185,8 @@ func TestPreviewDiffShowsFileLines(t *testing.T) {
 	}
 	apply(t, c, service(5000), `pg-test-\d-haproxy-meta(-cfg)?`)
 	s := c.Stack.WithConfig(t, func(cfg map[string]any) {
-		service(4321)(cfg["pgsvc:cluster"].(map[string]any))
-		for _, u := range cfg["pgsvc:cluster"].(map[string]any)["users"].([]any) {
+		service(4321)(cli.ClusterConfig(cfg, cli.TestCluster))
+		for _, u := range cli.ClusterConfig(cfg, cli.TestCluster)["users"].([]any) {
 			if u.(map[string]any)["name"] == "test" {
 				u.(map[string]any)["rotation"] = "preview-only"
 			}
@@ -212,7 +212,7 @@ func TestRemoveAndAddMember(t *testing.T) {
 	started := postmasterStarts(t, c)
 	apply(t, c, func(cl map[string]any) {
 		cl["members"] = cl["members"].([]any)[:2]
-	}, `pg-test-3(-.*)?`, `pg-test-[12]-haproxy-[a-z]+-cfg`, `infra-1-dnsmasq-hosts`)
+	}, `pg-test-3(-.*)?`, `pg-test-[12]-haproxy-[a-z]+-cfg`, `pg-test-dns-infra-1`)
 	drill.Eventually(t, time.Minute, "pg-test-3 gone from the DCS", func() bool {
 		out, err := cli.LabSSH(c.IP("pg-test-1"), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml list")
 		return err == nil && !strings.Contains(out, "pg-test-3")
@@ -233,7 +233,7 @@ func TestRemoveAndAddMember(t *testing.T) {
 func TestDestroyKeepsData(t *testing.T) {
 	c := drill.Setup(t)
 	ctx := context.Background()
-	vip := c.Spec.Cluster.VIP.Address
+	vip := c.C.VIP.Address
 	w, err := outage.Connect(ctx, c.Target(vip, 5433))
 	if err != nil {
 		t.Fatal(err)
@@ -263,7 +263,7 @@ test -f /var/lib/postgresql/15/pg-test/PG_VERSION && echo data-kept`)
 	var outs struct {
 		UserPasswords check.Credentials `json:"userPasswords"`
 	}
-	c.Stack.Outputs(t, &outs)
+	c.Stack.ClusterOutputs(t, cli.TestCluster, &outs)
 	c.Creds = outs.UserPasswords
 	c.Settle(t)
 	// Replicas learn the regenerated passwords once replication, itself re-keyed, catches up.

@@ -21,6 +21,8 @@ import (
 type Cluster struct {
 	Stack *cli.Stack
 	Spec  *stacks.Spec
+	// C is the cluster the drills run on (cli.TestCluster).
+	C     *stacks.Cluster
 	Creds check.Credentials
 }
 
@@ -30,8 +32,9 @@ func Setup(t *testing.T) *Cluster {
 	var outs struct {
 		UserPasswords check.Credentials `json:"userPasswords"`
 	}
-	s.Outputs(t, &outs)
-	c := &Cluster{Stack: s, Spec: s.Spec(t), Creds: outs.UserPasswords}
+	s.ClusterOutputs(t, cli.TestCluster, &outs)
+	spec := s.Spec(t)
+	c := &Cluster{Stack: s, Spec: spec, C: spec.Find(cli.TestCluster), Creds: outs.UserPasswords}
 	c.RestoreLeader(t)
 	// Registered first, so it runs last: after any config edit of the test is reverted (a
 	// synchronous cluster takes a switchover only to its synchronous standby).
@@ -40,14 +43,14 @@ func Setup(t *testing.T) *Cluster {
 }
 
 func (c *Cluster) State() check.State {
-	return check.ReadState(context.Background(), &c.Spec.Cluster)
+	return check.ReadState(context.Background(), c.C)
 }
 
 func (c *Cluster) Leader() string { return c.State().Leader() }
 
 func (c *Cluster) IP(member string) string {
-	for _, m := range c.Spec.Cluster.Members {
-		if c.Spec.Cluster.MemberName(m) == member {
+	for _, m := range c.C.Members {
+		if c.C.MemberName(m) == member {
 			return m.IP
 		}
 	}
@@ -99,7 +102,7 @@ func (c *Cluster) Systemctl(t *testing.T, action string, members ...string) {
 // from the deployed topology.
 func (c *Cluster) RestoreLeader(t *testing.T) {
 	t.Helper()
-	want := c.Spec.Cluster.MemberName(c.Spec.Cluster.Primary())
+	want := c.C.MemberName(c.C.Primary())
 	c.Settle(t)
 	if l := c.Leader(); l != want {
 		c.Patronictl(t, l, fmt.Sprintf("switchover --leader %s --candidate %s --force", l, want))
@@ -115,10 +118,10 @@ func (c *Cluster) Settle(t *testing.T) {
 	Eventually(t, 2*time.Minute, "a settled cluster", func() bool {
 		st := c.State()
 		leader := st.Leader()
-		if leader == "" || len(Passing(st.Status["/health"])) != len(c.Spec.Cluster.Members) {
+		if leader == "" || len(Passing(st.Status["/health"])) != len(c.C.Members) {
 			return false
 		}
-		for _, m := range c.Spec.Cluster.Members {
+		for _, m := range c.C.Members {
 			if c.LandsOn(m.IP, 5433) != leader {
 				return false
 			}
@@ -130,7 +133,7 @@ func (c *Cluster) Settle(t *testing.T) {
 // deployWith applies an edited stack config, and puts the committed one back after the test.
 func (c *Cluster) DeployWith(t *testing.T, edit func(cluster map[string]any)) {
 	t.Helper()
-	edited := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cfg[stacks.KeyCluster].(map[string]any)) })
+	edited := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cli.ClusterConfig(cfg, cli.TestCluster)) })
 	t.Cleanup(func() {
 		c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	})
@@ -150,8 +153,8 @@ func Passing(m map[string]bool) []string {
 
 // otherThan picks a member that is none of the given ones.
 func (c *Cluster) OtherThan(not ...string) string {
-	for _, m := range c.Spec.Cluster.Members {
-		if name := c.Spec.Cluster.MemberName(m); !slices.Contains(not, name) {
+	for _, m := range c.C.Members {
+		if name := c.C.MemberName(m); !slices.Contains(not, name) {
 			return name
 		}
 	}
@@ -186,7 +189,7 @@ func WriteThrough(t *testing.T, target check.Target, settle time.Duration, durin
 func (c *Cluster) CheckRoutes(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	cl := &c.Spec.Cluster
+	cl := c.C
 	var report strings.Builder
 	start := time.Now()
 	for {

@@ -26,13 +26,14 @@ type outputs struct {
 	ServiceURLs   map[string]string `json:"serviceUrls"`
 }
 
-// deployed is the dev stack's validated spec and its outputs.
-func deployed(t *testing.T) (*stacks.Spec, outputs) {
+// deployed is the dev stack's validated spec and the outputs of its cluster named name.
+func deployed(t *testing.T, name string) (*stacks.Spec, *stacks.Cluster, outputs) {
 	t.Helper()
 	s := cli.DevStack(t)
 	var outs outputs
-	s.Outputs(t, &outs)
-	return s.Spec(t), outs
+	s.ClusterOutputs(t, name, &outs)
+	spec := s.Spec(t)
+	return spec, spec.Find(name), outs
 }
 
 func TestRerunChangesNothing(t *testing.T) {
@@ -43,33 +44,61 @@ func TestRerunChangesNothing(t *testing.T) {
 	s.MustRun(t, 10*time.Minute, "up", "--yes", "--expect-no-changes")
 }
 
+// TestEveryHostFormAndPortRoutes connects to every cluster of the environment through every
+// host form and port.
 func TestEveryHostFormAndPortRoutes(t *testing.T) {
-	spec, outs := deployed(t)
-	c := &spec.Cluster
-	ctx := context.Background()
-	st := check.ReadState(ctx, c)
-	if st.Leader() == "" {
-		t.Fatal("no member answers /primary")
+	for _, name := range []string{"pg-meta", cli.TestCluster} {
+		t.Run(name, func(t *testing.T) {
+			spec, c, outs := deployed(t, name)
+			ctx := context.Background()
+			st := check.ReadState(ctx, c)
+			if st.Leader() == "" {
+				t.Fatal("no member answers /primary")
+			}
+			routes := check.Plan(c, st, check.HostForms(c, true), outs.UserPasswords)
+			check.Run(ctx, routes, check.Resolver(spec.Infra[0].IP))
+			var report strings.Builder
+			if bad := check.Report(&report, routes); bad > 0 {
+				t.Errorf("%d wrong routes:\n%s", bad, report.String())
+			}
+			t.Logf("\n%s", report.String())
+		})
 	}
-	routes := check.Plan(c, st, check.HostForms(c, true), outs.UserPasswords)
-	check.Run(ctx, routes, check.Resolver(spec.Infra[0].IP))
-	var report strings.Builder
-	if bad := check.Report(&report, routes); bad > 0 {
-		t.Errorf("%d wrong routes:\n%s", bad, report.String())
+}
+
+// TestPersonalUsers connects as the seed's personal users do: to pg-meta's meta database
+// directly, by IP and by the cluster's and the instance's names; dbuser_view only reads.
+func TestPersonalUsers(t *testing.T) {
+	spec, c, outs := deployed(t, "pg-meta")
+	resolver := check.Resolver(spec.Infra[0].IP)
+	ip := c.Primary().IP
+	for _, tc := range []struct{ user, host string }{
+		{"dbuser_dba", ip}, {"dbuser_meta", ip}, {"dbuser_view", "pg-meta"}, {"dbuser_view", "pg-meta-1"},
+	} {
+		target := check.Target{Host: tc.host, Port: c.Ports.Postgres, User: tc.user, Password: outs.UserPasswords[tc.user], Database: "meta"}
+		if l := check.Probe(context.Background(), target, resolver); l.Err != nil || l.Member != "pg-meta-1" || l.InRecovery {
+			t.Errorf("postgres://%s@%s/meta: landed on %q (in recovery %v), %v", tc.user, tc.host, l.Member, l.InRecovery, l.Err)
+		}
 	}
-	t.Logf("\n%s", report.String())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	view := mustConnect(t, ctx, check.Target{Host: ip, Port: c.Ports.Postgres, User: "dbuser_view", Password: outs.UserPasswords["dbuser_view"], Database: "meta"})
+	defer view.Close(ctx)
+	if _, err := view.Exec(ctx, "create table personal_users_probe (id int)"); err == nil || !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("dbuser_view created a table in meta (err: %v), want permission denied", err)
+	}
 }
 
 // TestReplicaServiceSpreads connects to 5434 repeatedly: every replica must serve it.
 func TestReplicaServiceSpreads(t *testing.T) {
-	spec, outs := deployed(t)
-	replicas := drill.Passing(check.ReadState(context.Background(), &spec.Cluster).Status["/replica"])
+	_, c, outs := deployed(t, cli.TestCluster)
+	replicas := drill.Passing(check.ReadState(context.Background(), c).Status["/replica"])
 	if len(replicas) != 2 {
 		t.Fatalf("replicas %v, want two", replicas)
 	}
 	seen := map[string]int{}
 	for i := 0; i < 12; i++ {
-		l := check.Probe(context.Background(), check.Target{Host: spec.Cluster.VIP.Address, Port: 5434, User: "test",
+		l := check.Probe(context.Background(), check.Target{Host: c.VIP.Address, Port: 5434, User: "test",
 			Password: outs.UserPasswords["test"], Database: "test"}, nil)
 		if l.Err != nil {
 			t.Fatal(l.Err)
@@ -87,10 +116,10 @@ func TestReplicaServiceSpreads(t *testing.T) {
 }
 
 func TestMultiHostURLs(t *testing.T) {
-	spec, outs := deployed(t)
+	_, c, outs := deployed(t, cli.TestCluster)
 	var hosts []string
-	for _, m := range spec.Cluster.Members {
-		hosts = append(hosts, fmt.Sprintf("%s:%d", m.IP, spec.Cluster.Ports.PgBouncer))
+	for _, m := range c.Members {
+		hosts = append(hosts, fmt.Sprintf("%s:%d", m.IP, c.Ports.PgBouncer))
 	}
 	for attrs, wantRecovery := range map[string]bool{"primary": false, "prefer-standby": true} {
 		url := fmt.Sprintf("postgres://test:%s@%s/test?sslmode=disable&target_session_attrs=%s", outs.UserPasswords["test"], strings.Join(hosts, ","), attrs)
@@ -117,8 +146,8 @@ func TestMultiHostURLs(t *testing.T) {
 
 // TestWriteThenReadThroughServices writes a row through 5433 and reads it back through 5434.
 func TestWriteThenReadThroughServices(t *testing.T) {
-	spec, outs := deployed(t)
-	vip, pw := spec.Cluster.VIP.Address, outs.UserPasswords["test"]
+	_, c, outs := deployed(t, cli.TestCluster)
+	vip, pw := c.VIP.Address, outs.UserPasswords["test"]
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	w := mustConnect(t, ctx, check.Target{Host: vip, Port: 5433, User: "test", Password: pw, Database: "test"})
@@ -146,7 +175,7 @@ func TestWriteThenReadThroughServices(t *testing.T) {
 }
 
 func TestStatsPage(t *testing.T) {
-	_, outs := deployed(t)
+	_, _, outs := deployed(t, cli.TestCluster)
 	user, pass, _ := strings.Cut(outs.StatsAuth, ":")
 	client := &http.Client{Timeout: 5 * time.Second}
 	for _, tc := range []struct {

@@ -20,7 +20,7 @@ func TestDelayedReplica(t *testing.T) {
 		members[2].(map[string]any)["delay"] = fmt.Sprintf("%ds", int(delay.Seconds()))
 		cl["defaultServices"] = []any{"primary", "replica", "default", "offline", "delayed"}
 	})
-	vip := c.Spec.Cluster.VIP.Address
+	vip := c.C.VIP.Address
 	drill.Eventually(t, time.Minute, "the delayed service on pg-test-3", func() bool { return c.LandsOn(vip, 5437) == "pg-test-3" })
 	drill.Eventually(t, time.Minute, "5434 without the delayed member", func() bool {
 		for i := 0; i < 6; i++ {

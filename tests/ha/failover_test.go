@@ -33,7 +33,7 @@ func TestSwitchover(t *testing.T) {
 	}
 	// Every host form reaches the new primary on 5433, the VIP and the cluster name included.
 	drill.Eventually(t, 30*time.Second, "the VIP on the new leader", func() bool {
-		return c.LandsOn(c.Spec.Cluster.VIP.Address, 5432) == candidate
+		return c.LandsOn(c.C.VIP.Address, 5432) == candidate
 	})
 	c.CheckRoutes(t)
 }
@@ -63,7 +63,7 @@ func TestHardFailover(t *testing.T) {
 	drill.Eventually(t, 3*time.Minute, old+" rejoins as a replica", func() bool { return c.State().Status["/replica"][old] })
 	drill.Eventually(t, time.Minute, "5434 uses "+old+" again", func() bool {
 		for i := 0; i < 6; i++ {
-			if c.LandsOn(c.Spec.Cluster.VIP.Address, 5434) == old {
+			if c.LandsOn(c.C.VIP.Address, 5434) == old {
 				return true
 			}
 		}

@@ -14,7 +14,7 @@ func TestReplicaFallback(t *testing.T) {
 	replicas := []string{c.OtherThan(leader), c.OtherThan(leader, c.OtherThan(leader))}
 	c.Systemctl(t, "stop", replicas...)
 	defer c.Systemctl(t, "start", replicas...)
-	vip := c.Spec.Cluster.VIP.Address
+	vip := c.C.VIP.Address
 	drill.Eventually(t, 30*time.Second, "5434 on the primary", func() bool { return c.LandsOn(vip, 5434) == leader })
 	c.Systemctl(t, "start", replicas...)
 	drill.Eventually(t, 2*time.Minute, "5434 back on a replica", func() bool { return slices.Contains(replicas, c.LandsOn(vip, 5434)) })
@@ -22,7 +22,7 @@ func TestReplicaFallback(t *testing.T) {
 
 func TestOfflineFallback(t *testing.T) {
 	c := drill.Setup(t)
-	vip := c.Spec.Cluster.VIP.Address
+	vip := c.C.VIP.Address
 	drill.Eventually(t, 30*time.Second, "5438 on the offline member", func() bool { return c.LandsOn(vip, 5438) == "pg-test-3" })
 	c.Systemctl(t, "stop", "pg-test-3")
 	defer c.Systemctl(t, "start", "pg-test-3")
@@ -39,7 +39,7 @@ func TestStandbyService(t *testing.T) {
 		cl["synchronous"] = true
 		cl["defaultServices"] = []any{"primary", "replica", "default", "offline", "standby"}
 	})
-	vip := c.Spec.Cluster.VIP.Address
+	vip := c.C.VIP.Address
 	var sync string
 	drill.Eventually(t, time.Minute, "a synchronous standby", func() bool {
 		s := drill.Passing(c.State().Status["/sync"])

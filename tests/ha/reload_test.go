@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
 	"pgsvc/tests/outage"
 )
@@ -43,7 +44,7 @@ func TestReloadWithoutLoss(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		maxconn := 4000 + 100*i
 		edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
-			cl := cfg["pgsvc:cluster"].(map[string]any)
+			cl := cli.ClusterConfig(cfg, cli.TestCluster)
 			cl["services"] = []any{map[string]any{"name": "reload-probe", "port": 5450, "maxconn": maxconn}}
 		})
 		edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"pgsvc/render"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
 )
@@ -83,7 +82,7 @@ func TestSecretsAudit(t *testing.T) {
 	c := drill.Setup(t)
 	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
 	rotated := c.Stack.WithConfig(t, func(cfg map[string]any) {
-		for _, u := range cfg["pgsvc:cluster"].(map[string]any)["users"].([]any) {
+		for _, u := range cli.ClusterConfig(cfg, cli.TestCluster)["users"].([]any) {
 			if u.(map[string]any)["name"] == "dbuser_view" {
 				u.(map[string]any)["rotation"] = "audit"
 			}
@@ -94,7 +93,7 @@ func TestSecretsAudit(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string
 	var wg sync.WaitGroup
-	for _, m := range c.Spec.Cluster.Members {
+	for _, m := range c.C.Members {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -131,7 +130,7 @@ func TestSecretsAudit(t *testing.T) {
 
 	// Files holding a password: only 0600/0640, owned by their service user.
 	nodes := []string{c.Spec.Infra[0].IP}
-	for _, m := range c.Spec.Cluster.Members {
+	for _, m := range c.C.Members {
 		nodes = append(nodes, m.IP)
 	}
 	for _, ip := range nodes {
@@ -163,8 +162,8 @@ func TestSecretsAudit(t *testing.T) {
 // etcd user (the one in patroni.yml) reaches the cluster's keys and nothing else.
 func TestEtcdAuth(t *testing.T) {
 	c := drill.Setup(t)
-	etcd := render.NodeIPs(c.Spec)[c.Spec.Etcd.Members[0]]
-	key := fmt.Sprintf("http://%s:%d/v2/keys/pg/%s/leader", etcd, c.Spec.Etcd.ClientPort, c.Spec.Cluster.Name)
+	etcd := c.Spec.NodeIPs()[c.Spec.Etcd.Members[0]]
+	key := fmt.Sprintf("http://%s:%d/v2/keys/pg/%s/leader", etcd, c.Spec.Etcd.ClientPort, c.C.Name)
 	outside := fmt.Sprintf("http://%s:%d/v2/keys/pgsvc-audit", etcd, c.Spec.Etcd.ClientPort)
 	// The cluster user's password is read from patroni.yml on the node into a 0600 netrc file:
 	// it never reaches a command line.
@@ -176,7 +175,7 @@ awk -v h=%s '/^etcd:/ {e=1} e && $1=="username:" {u=$2} e && $1=="password:" {p=
 		if auth {
 			cmd = fmt.Sprintf(netrc, etcd) + strings.Replace(cmd, "curl", `curl --netrc-file "$n"`, 1)
 		}
-		out, err := cli.LabSSH(c.Spec.Cluster.Primary().IP, cmd)
+		out, err := cli.LabSSH(c.C.Primary().IP, cmd)
 		if err != nil {
 			t.Fatalf("%s %s: %v: %s", method, url, err, out)
 		}
@@ -211,7 +210,7 @@ func TestUnreachableNode(t *testing.T) {
 	cli.Lab(t, "kill", "pg-test-3")
 	t.Cleanup(func() { cli.Lab(t, "start", "pg-test-3") })
 	edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
-		cfg["pgsvc:cluster"].(map[string]any)["services"] = []any{map[string]any{"name": "reach", "port": 5442}}
+		cli.ClusterConfig(cfg, cli.TestCluster)["services"] = []any{map[string]any{"name": "reach", "port": 5442}}
 	})
 	out, err := edited.Run(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	if err == nil {
@@ -238,7 +237,7 @@ func TestInterruptedRun(t *testing.T) {
 	c := drill.Setup(t)
 	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
 	edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
-		cl := cfg["pgsvc:cluster"].(map[string]any)
+		cl := cli.ClusterConfig(cfg, cli.TestCluster)
 		cl["services"] = []any{map[string]any{"name": "intr", "port": 5443}}
 		cl["rto"] = "fast"
 	})
@@ -248,7 +247,7 @@ func TestInterruptedRun(t *testing.T) {
 	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	edited.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
 	c.CheckRoutes(t)
-	for _, m := range c.Spec.Cluster.Members {
+	for _, m := range c.C.Members {
 		if c.LandsOn(m.IP, 5443) == "" {
 			t.Errorf("the service is missing on %s after recovery", m.IP)
 		}
@@ -325,7 +324,7 @@ func TestSudoLogin(t *testing.T) {
 	c := drill.Setup(t)
 	const admin = "pgsvc-admin"
 	var ips []string
-	for _, ip := range render.NodeIPs(c.Spec) {
+	for _, ip := range c.Spec.NodeIPs() {
 		labUser(t, ip, admin, fmt.Sprintf(`echo '%[1]s ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/%[1]s
 chmod 0440 /etc/sudoers.d/%[1]s`, admin))
 		ips = append(ips, ip)

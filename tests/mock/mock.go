@@ -56,20 +56,14 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return args.Args, nil
 }
 
-// Deploy runs NewPgCluster for each spec against the mocked engine and returns, by name, what
-// they registered.
-func Deploy(t testing.TB, specs ...*stacks.Spec) map[string]*Registered {
+// Deploy runs the program's deployment of spec against the mocked engine and returns, by name,
+// what it registered.
+func Deploy(t testing.TB, spec *stacks.Spec) map[string]*Registered {
 	t.Helper()
 	m := &mocks{resources: map[string]*Registered{}}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		for _, spec := range specs {
-			if _, err := components.NewPgCluster(ctx, spec.Cluster.Name, &components.PgClusterArgs{
-				Spec: spec, PrivateKey: pulumi.String("test-key"),
-			}); err != nil {
-				return err
-			}
-		}
-		return nil
+		_, err := components.Deploy(ctx, spec, pulumi.String("test-key"))
+		return err
 	}, pulumi.WithMocks("pgsvc", "dev", m))
 	if err != nil {
 		t.Fatal(err)

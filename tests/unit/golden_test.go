@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -26,8 +27,8 @@ var filePath = regexp.MustCompile(`^set -eu\nf='([^']+)'\n`)
 func nodeFiles(t *testing.T, spec *stacks.Spec, res map[string]*mock.Registered) map[string]map[string]string {
 	t.Helper()
 	byIP := map[string]string{}
-	for name, ip := range render.NodeIPs(spec) {
-		byIP[ip] = name
+	for _, m := range spec.Machines() {
+		byIP[m.IP] = m.Name
 	}
 	out := map[string]map[string]string{}
 	for _, r := range res {
@@ -103,8 +104,12 @@ func TestExpectedFilesPerNode(t *testing.T) {
 		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
 		"/etc/vip-manager/vip-manager.yml", "/etc/systemd/system/vip-manager.service.d/pgsvc.conf",
 	}
+	meta := slices.Clone(member[:8])
+	for _, svc := range []string{"primary", "replica", "default", "offline"} {
+		meta = append(meta, "/etc/haproxy/services/pg-meta-"+svc+".cfg")
+	}
 	want := map[string][]string{
-		"infra-1":   {"/etc/default/etcd", "/etc/dnsmasq.d/pgsvc.conf", "/etc/pgsvc/dns/pg-test"},
+		"infra-1":   append([]string{"/etc/default/etcd", "/etc/dnsmasq.d/pgsvc.conf", "/etc/pgsvc/dns/pg-test", "/etc/pgsvc/dns/pg-meta"}, meta...),
 		"pg-test-1": append([]string{"/etc/default/etcd"}, member...),
 		"pg-test-2": append([]string{"/etc/default/etcd"}, member...),
 		"pg-test-3": member,
@@ -176,7 +181,8 @@ func TestYAMLFilesParse(t *testing.T) {
 			}
 			if strings.HasSuffix(p, "patroni/config.yml") {
 				pg := doc["postgresql"].(map[string]any)
-				if doc["name"] != node || pg["connect_address"] != render.NodeIPs(spec)[node]+":5432" {
+				name, _ := doc["name"].(string)
+				if spec.MachineName(name) != node || pg["connect_address"] != spec.NodeIPs()[node]+":5432" {
 					t.Errorf("%s: patroni name/address wrong: %v %v", node, doc["name"], pg["connect_address"])
 				}
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"pgsvc/tests/cli"
 	"pgsvc/tests/mock"
 )
 
@@ -21,15 +22,28 @@ func TestResourceTree(t *testing.T) {
 	res := deploy(t, devSpec(t))
 	type want struct{ name, typ, parent string }
 	wants := []want{
+		{"env", "pgsvc:index:Environment", ""},
 		{"pg-test", "pgsvc:index:PgCluster", ""},
-		{"infra-1", "pgsvc:index:Node", "pg-test"},
-		{"infra-1-etcd", "pgsvc:index:Etcd", "pg-test"},
-		{"infra-1-dnsmasq", "pgsvc:index:Dnsmasq", "pg-test"},
-		{"infra-1-dnsmasq-hosts", "command:remote:Command", "infra-1-dnsmasq"},
+		{"pg-meta", "pgsvc:index:PgCluster", ""},
+		{"infra-1", "pgsvc:index:Node", "env"},
+		{"infra-1-etcd", "pgsvc:index:Etcd", "env"},
+		{"infra-1-dnsmasq", "pgsvc:index:Dnsmasq", "env"},
+		{"etcd-root-password", "random:index/randomPassword:RandomPassword", "env"},
+		{"etcd-root", "command:remote:Command", "env"},
+		{"etcd-auth", "command:remote:Command", "env"},
+		{"pg-test-dns-infra-1", "command:remote:Command", "pg-test"},
+		{"pg-meta-dns-infra-1", "command:remote:Command", "pg-meta"},
+		{"pg-test-etcd-user", "command:remote:Command", "pg-test"},
+		{"pg-meta-etcd-user", "command:remote:Command", "pg-meta"},
+		{"pg-meta-1-postgres", "pgsvc:index:Postgres", "pg-meta"},
+		{"pg-meta-1-pgbouncer", "pgsvc:index:PgBouncer", "pg-meta"},
+		{"pg-meta-1-haproxy", "pgsvc:index:HAProxy", "pg-meta"},
+		{"pg-meta-1-user-dbuser_view", "command:remote:Command", "pg-meta"},
+		{"pg-meta-1-database-meta", "command:remote:Command", "pg-meta"},
 	}
 	for _, m := range []string{"pg-test-1", "pg-test-2", "pg-test-3"} {
 		wants = append(wants,
-			want{m, "pgsvc:index:Node", "pg-test"},
+			want{m, "pgsvc:index:Node", "env"},
 			want{m + "-packages", "command:remote:Command", m},
 			want{m + "-postgres", "pgsvc:index:Postgres", "pg-test"},
 			want{m + "-postgres-patroni-yml", "command:remote:Command", m + "-postgres"},
@@ -58,7 +72,7 @@ func TestResourceTree(t *testing.T) {
 			t.Errorf("%s: parent %s, want %s", w.name, urnName(r.Parent), w.parent)
 		}
 	}
-	for _, absent := range []string{"pg-test-3-etcd", "infra-1-postgres", "infra-1-haproxy", "pg-test-1-dnsmasq"} {
+	for _, absent := range []string{"pg-test-3-etcd", "infra-1-postgres", "infra-1-haproxy", "pg-test-1-dnsmasq", "pg-meta-1", "pg-meta-1-vip-manager"} {
 		if _, ok := res[absent]; ok {
 			t.Errorf("%s should not exist in the dev stack", absent)
 		}
@@ -99,9 +113,17 @@ func TestOrdering(t *testing.T) {
 		{"infra-1-etcd-service", "infra-1-etcd-env"},
 		// every node waits for every node's preflight; etcd auth for every DCS client
 		{"pg-test-1-createcluster-conf", "infra-1-preflight"},
-		{"infra-1-packages", "pg-test-3-preflight"},
-		{"pg-test-etcd-auth", "pg-test-1-postgres"},
-		{"pg-test-etcd-auth", "pg-test-3-vip-manager"},
+		{"infra-1-createcluster-conf", "pg-test-3-preflight"},
+		{"etcd-auth", "pg-test-1-postgres"},
+		{"etcd-auth", "pg-test-3-vip-manager"},
+		{"etcd-auth", "pg-meta-1-postgres"},
+		// a cluster's etcd user exists before its DCS clients start
+		{"pg-test-etcd-user", "etcd-root"},
+		{"pg-test-1-postgres-service", "pg-test-etcd-user"},
+		{"pg-test-2-vip-manager-service", "pg-test-etcd-user"},
+		{"pg-meta-1-postgres-service", "pg-meta-etcd-user"},
+		{"pg-meta-1-postgres-patroni-yml", "infra-1"},
+		{"pg-test-dns-infra-1", "infra-1-dnsmasq"},
 	}
 	for _, c := range cases {
 		if _, ok := res[c.name]; !ok {
@@ -145,8 +167,8 @@ func TestPasswordsStaySecret(t *testing.T) {
 			passwords = append(passwords, "pw-"+name)
 		}
 	}
-	if len(passwords) != 11 {
-		t.Fatalf("%d passwords, want 6 system + 5 users", len(passwords))
+	if len(passwords) != 19 {
+		t.Fatalf("%d passwords, want etcd root + 5 system and 5 users for pg-test + 5 system and 3 users for pg-meta", len(passwords))
 	}
 	for name, r := range res {
 		plainStrings(resource.NewObjectProperty(r.Inputs), name, func(path, s string) {
@@ -160,7 +182,7 @@ func TestPasswordsStaySecret(t *testing.T) {
 			}
 		})
 	}
-	for _, name := range []string{"pg-test-1-postgres-patroni-yml", "pg-test-1-pgbouncer-userlist", "pg-test-1-haproxy-cfg", "pg-test-1-user-test", "pg-test-1-vip-manager-yml", "pg-test-etcd-auth"} {
+	for _, name := range []string{"pg-test-1-postgres-patroni-yml", "pg-test-1-pgbouncer-userlist", "pg-test-1-haproxy-cfg", "pg-test-1-user-test", "pg-test-1-vip-manager-yml", "pg-test-etcd-user", "pg-meta-etcd-user", "etcd-root", "etcd-auth", "pg-meta-1-postgres-patroni-yml"} {
 		if !res[name].Inputs["stdin"].IsSecret() {
 			t.Errorf("%s: stdin is not secret", name)
 		}
@@ -171,15 +193,15 @@ func TestPasswordsStaySecret(t *testing.T) {
 func TestMaxConnEditTouchesOnlyHAProxy(t *testing.T) {
 	before := deploy(t, devSpec(t))
 	cfg := devConfig(t)
-	cfg["pgsvc:cluster"].(map[string]any)["services"] = nil
+	cli.ClusterConfig(cfg, "pg-test")["services"] = nil
 	edited := loadStack(t, cfg)
-	edited.Cluster.DefaultServices = nil
-	base := devSpec(t)
-	for _, s := range base.Cluster.AllServices() {
+	pgTest := edited.Find("pg-test")
+	pgTest.DefaultServices = nil
+	for _, s := range devSpec(t).Find("pg-test").AllServices() {
 		if s.Name == "replica" {
 			s.MaxConn = 1234
 		}
-		edited.Cluster.Services = append(edited.Cluster.Services, s)
+		pgTest.Services = append(pgTest.Services, s)
 	}
 	after := deploy(t, edited)
 	var changed []string
@@ -234,5 +256,60 @@ func TestLoginUser(t *testing.T) {
 		if n == 0 {
 			t.Fatalf("login %s: no remote commands", tc.user)
 		}
+	}
+}
+
+// TestAddingAClusterTouchesOnlyIt: a third cluster on a node of its own adds that node, the
+// cluster's resources, its DNS records and its etcd user, and leaves every existing resource's
+// inputs as they were (so removing it again changes nothing else either).
+func TestAddingAClusterTouchesOnlyIt(t *testing.T) {
+	before := deploy(t, devSpec(t))
+	cfg := devConfig(t)
+	cfg["pgsvc:clusters"] = append(cfg["pgsvc:clusters"].([]any), map[string]any{
+		"name":      "pg-solo",
+		"members":   []any{map[string]any{"seq": 1, "ip": "10.213.0.21", "role": "primary"}},
+		"users":     []any{map[string]any{"name": "test", "roles": []any{"dbrole_admin"}}},
+		"databases": []any{map[string]any{"name": "test", "owner": "test"}},
+	})
+	after := deploy(t, loadStack(t, cfg))
+	// ownedBy reports whether name is the new cluster, its node, one of their descendants, or
+	// (as the node's preflight check) named after either.
+	ownedBy := func(name string) bool {
+		for name != "" {
+			if name == "pg-solo" || strings.HasPrefix(name, "pg-solo-") {
+				return true
+			}
+			r := after[name]
+			if r == nil || r.Parent == "" {
+				return false
+			}
+			name = urnName(r.Parent)
+		}
+		return false
+	}
+	added := 0
+	for name, r := range after {
+		b, existed := before[name]
+		switch {
+		case !existed && !ownedBy(name):
+			t.Errorf("%s was added outside the new cluster and its node", name)
+		case !existed:
+			added++
+		case !b.Inputs.DeepEquals(r.Inputs):
+			t.Errorf("%s changed", name)
+		}
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			t.Errorf("%s disappeared", name)
+		}
+	}
+	for _, name := range []string{"pg-solo-dns-infra-1", "pg-solo-etcd-user", "pg-solo-1-preflight", "pg-solo-1-postgres"} {
+		if _, ok := after[name]; !ok {
+			t.Errorf("%s not registered", name)
+		}
+	}
+	if added < 20 {
+		t.Errorf("only %d resources added", added)
 	}
 }

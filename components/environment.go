@@ -1,0 +1,159 @@
+package components
+
+import (
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/stacks"
+)
+
+// EnvironmentArgs are a validated spec and the SSH key that reaches its nodes.
+type EnvironmentArgs struct {
+	Spec       *stacks.Spec
+	PrivateKey pulumi.StringInput
+}
+
+// Environment is what a stack's clusters share: the checked and prepared nodes, the etcd DCS
+// with its root user, and dnsmasq on the infra nodes.
+type Environment struct {
+	pulumi.ResourceState
+	Spec *stacks.Spec
+	// Nodes are the prepared machines by every name they go by (infra node and instance).
+	Nodes map[string]*Node
+	// DCS are the etcd members; EtcdRoot is ready once etcd's root user is set.
+	DCS      []pulumi.Resource
+	EtcdRoot pulumi.Resource
+	// EtcdRootPassword is etcd's root password (secret).
+	EtcdRootPassword pulumi.StringOutput
+	DNS              []*Dnsmasq
+}
+
+// NewEnvironment checks and prepares every node, then starts the DCS and DNS. Call TurnOnAuth
+// once the clusters are registered.
+func NewEnvironment(ctx *pulumi.Context, name string, args *EnvironmentArgs, opts ...pulumi.ResourceOption) (*Environment, error) {
+	spec := args.Spec
+	env := &Environment{Spec: spec}
+	if err := ctx.RegisterComponentResource("pgsvc:index:Environment", name, env, opts...); err != nil {
+		return nil, err
+	}
+	nodes, err := newNodes(ctx, spec, args.PrivateKey, env)
+	if err != nil {
+		return nil, err
+	}
+	env.Nodes = nodes
+	for _, m := range spec.Etcd.Members {
+		e, err := NewEtcd(ctx, m+"-etcd", &EtcdArgs{Spec: spec, Node: nodes[m], Member: m}, pulumi.Parent(env))
+		if err != nil {
+			return nil, err
+		}
+		env.DCS = append(env.DCS, e)
+	}
+	if env.EtcdRootPassword, err = newPassword(ctx, "etcd-root-password", "", env); err != nil {
+		return nil, err
+	}
+	if env.EtcdRoot, err = newEtcdRoot(ctx, spec, env.AuthNode(), env.EtcdRootPassword, env, env.DCS); err != nil {
+		return nil, err
+	}
+	for _, n := range spec.Infra {
+		d, err := NewDnsmasq(ctx, n.Name+"-dnsmasq", &DnsmasqArgs{Node: nodes[n.Name], Infra: n}, pulumi.Parent(env))
+		if err != nil {
+			return nil, err
+		}
+		env.DNS = append(env.DNS, d)
+	}
+	return env, nil
+}
+
+// AuthNode is the etcd member that etcd's users and authentication are managed through.
+func (env *Environment) AuthNode() *Node {
+	return env.Nodes[env.Spec.Etcd.Members[0]]
+}
+
+// TurnOnAuth turns on etcd's authentication after every DCS client in clients has its
+// credentials, and completes the environment.
+func (env *Environment) TurnOnAuth(ctx *pulumi.Context, clients []pulumi.Resource) error {
+	after := append([]pulumi.Resource{env.EtcdRoot}, clients...)
+	if err := newEtcdAuth(ctx, env.Spec, env.AuthNode(), env.EtcdRootPassword, env, after); err != nil {
+		return err
+	}
+	return ctx.RegisterResourceOutputs(env, pulumi.Map{})
+}
+
+// NodePlan is one machine and the Debian packages all its roles need.
+type NodePlan struct {
+	Name, IP string
+	Packages []string
+	// Member runs PostgreSQL.
+	Member bool
+}
+
+// NodePlans lists every machine of a spec once, infra nodes first.
+func NodePlans(spec *stacks.Spec) []NodePlan {
+	etcd := map[string]bool{}
+	for _, e := range spec.Etcd.Members {
+		etcd[spec.MachineName(e)] = true
+	}
+	var plans []NodePlan
+	for _, m := range spec.Machines() {
+		p := NodePlan{Name: m.Name, IP: m.IP, Packages: slices.Clone(basePackages), Member: m.Cluster != nil}
+		if m.Infra {
+			p.Packages = append(p.Packages, dnsmasqPackages...)
+		}
+		if p.Member {
+			p.Packages = append(p.Packages, memberPackages...)
+		}
+		if etcd[m.Name] {
+			p.Packages = append(p.Packages, etcdPackages...)
+		}
+		plans = append(plans, p)
+	}
+	return plans
+}
+
+// newNodes checks every machine, then prepares each once, with the packages of all its roles.
+// The result holds each machine under every name it goes by.
+func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, parent pulumi.Resource) (map[string]*Node, error) {
+	plans := NodePlans(spec)
+	conns := make([]Conn, len(plans))
+	for i, p := range plans {
+		conns[i] = NewConn(p.Name, p.IP, spec.SSH.User, spec.SSH.Port, key)
+	}
+	checks, err := newPreflights(ctx, conns, parent)
+	if err != nil {
+		return nil, err
+	}
+	byIP := map[string]*Node{}
+	for i, p := range plans {
+		n, err := NewNode(ctx, p.Name, &NodeArgs{Conn: conns[i], Packages: p.Packages, Member: p.Member, After: checks}, pulumi.Parent(parent))
+		if err != nil {
+			return nil, err
+		}
+		byIP[p.IP] = n
+	}
+	nodes := map[string]*Node{}
+	for name, ip := range spec.NodeIPs() {
+		nodes[name] = byIP[ip]
+	}
+	return nodes, nil
+}
+
+// Deploy registers a stack's environment and its clusters, by cluster name.
+func Deploy(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput) (map[string]*PgCluster, error) {
+	env, err := NewEnvironment(ctx, "env", &EnvironmentArgs{Spec: spec, PrivateKey: key})
+	if err != nil {
+		return nil, err
+	}
+	clusters := map[string]*PgCluster{}
+	var clients []pulumi.Resource
+	for i := range spec.Clusters {
+		c := &spec.Clusters[i]
+		pc, err := NewPgCluster(ctx, c.Name, &PgClusterArgs{Env: env, Cluster: c})
+		if err != nil {
+			return nil, err
+		}
+		clusters[c.Name] = pc
+		clients = append(clients, pc.DCSClients...)
+	}
+	return clusters, env.TurnOnAuth(ctx, clients)
+}

@@ -1,0 +1,69 @@
+package stacks
+
+// Machine is one host of the environment. It is named after its infra node, or else after the
+// instance it runs; a member whose address is an infra node's runs on that node.
+type Machine struct {
+	Name, IP string
+	Infra    bool
+	// Cluster and Member are set on a machine that runs a PostgreSQL instance.
+	Cluster *Cluster
+	Member  *Member
+}
+
+// Machines lists every host once: infra nodes first, then members cluster by cluster.
+func (s *Spec) Machines() []Machine {
+	var out []Machine
+	byIP := map[string]int{}
+	for _, n := range s.Infra {
+		if _, dup := byIP[n.IP]; dup {
+			continue
+		}
+		byIP[n.IP] = len(out)
+		out = append(out, Machine{Name: n.Name, IP: n.IP, Infra: true})
+	}
+	for ci := range s.Clusters {
+		c := &s.Clusters[ci]
+		for mi := range c.Members {
+			m := &c.Members[mi]
+			i, ok := byIP[m.IP]
+			if !ok {
+				i = len(out)
+				byIP[m.IP] = i
+				out = append(out, Machine{Name: c.MemberName(*m), IP: m.IP})
+			}
+			if out[i].Cluster == nil {
+				out[i].Cluster, out[i].Member = c, m
+			}
+		}
+	}
+	return out
+}
+
+// NodeIPs maps every name a host goes by, infra node or instance, to its IP.
+func (s *Spec) NodeIPs() map[string]string {
+	ips := map[string]string{}
+	for _, n := range s.Infra {
+		ips[n.Name] = n.IP
+	}
+	for ci := range s.Clusters {
+		c := &s.Clusters[ci]
+		for _, m := range c.Members {
+			ips[c.MemberName(m)] = m.IP
+		}
+	}
+	return ips
+}
+
+// MachineName is the name of the host that a node name (infra node or instance) is on.
+func (s *Spec) MachineName(name string) string {
+	ip, ok := s.NodeIPs()[name]
+	if !ok {
+		return name
+	}
+	for _, m := range s.Machines() {
+		if m.IP == ip {
+			return m.Name
+		}
+	}
+	return name
+}
