@@ -21,20 +21,28 @@ import (
 type Cluster struct {
 	Stack *cli.Stack
 	Spec  *stacks.Spec
-	// C is the cluster the drills run on (cli.TestCluster).
+	// C is the cluster the drills run on.
 	C     *stacks.Cluster
 	Creds check.Credentials
 }
 
+// Setup is SetupCluster for the dev stack's pg-test.
 func Setup(t *testing.T) *Cluster {
+	t.Helper()
+	return SetupCluster(t, cli.TestCluster)
+}
+
+// SetupCluster reads the deployed dev stack's cluster named name and puts its configured
+// primary in the lead, now and again after the test.
+func SetupCluster(t *testing.T, name string) *Cluster {
 	t.Helper()
 	s := cli.DevStack(t)
 	var outs struct {
 		UserPasswords check.Credentials `json:"userPasswords"`
 	}
-	s.ClusterOutputs(t, cli.TestCluster, &outs)
+	s.ClusterOutputs(t, name, &outs)
 	spec := s.Spec(t)
-	c := &Cluster{Stack: s, Spec: spec, C: spec.Find(cli.TestCluster), Creds: outs.UserPasswords}
+	c := &Cluster{Stack: s, Spec: spec, C: spec.Find(name), Creds: outs.UserPasswords}
 	c.RestoreLeader(t)
 	// Registered first, so it runs last: after any config edit of the test is reverted (a
 	// synchronous cluster takes a switchover only to its synchronous standby).
@@ -57,9 +65,10 @@ func (c *Cluster) IP(member string) string {
 	panic("no member " + member)
 }
 
-// target is the test user on the test database through host:port.
+// Target is the seed's user on the cluster's first database (test on pg-test) through host:port.
 func (c *Cluster) Target(host string, port int) check.Target {
-	return check.Target{Host: host, Port: port, User: "test", Password: c.Creds["test"], Database: "test"}
+	user := c.C.ServiceUser("primary")
+	return check.Target{Host: host, Port: port, User: user, Password: c.Creds[user], Database: c.C.Database()}
 }
 
 // landsOn probes host:port and returns the member it reached ("" on error).

@@ -57,6 +57,44 @@ func Loop(ctx context.Context, target check.Target, interval time.Duration, firs
 	}
 }
 
+// Sessions is what a new-connection loop saw.
+type Sessions struct {
+	OK, Failed int
+	// FirstErr is the first failure, if any.
+	FirstErr error
+}
+
+// NewSessions opens a new connection through target every interval until ctx ends, runs one
+// write transaction in it (a row in Table) and closes it: each client session counts once.
+func NewSessions(ctx context.Context, target check.Target, interval time.Duration) Sessions {
+	var res Sessions
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for id := int64(1); ; id++ {
+		select {
+		case <-ctx.Done():
+			return res
+		case <-tick.C:
+		}
+		var conn *pgx.Conn
+		err := write(ctx, &conn, target, id)
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+		switch {
+		case err == nil:
+			res.OK++
+		case ctx.Err() != nil:
+			return res
+		default:
+			res.Failed++
+			if res.FirstErr == nil {
+				res.FirstErr = err
+			}
+		}
+	}
+}
+
 func write(ctx context.Context, conn **pgx.Conn, t check.Target, id int64) error {
 	attempt, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
