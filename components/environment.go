@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"pgsvc/render"
 	"pgsvc/stacks"
 )
 
@@ -37,26 +38,28 @@ func NewEnvironment(ctx *pulumi.Context, name string, args *EnvironmentArgs, opt
 	if err := ctx.RegisterComponentResource("pgsvc:index:Environment", name, env, opts...); err != nil {
 		return nil, err
 	}
-	nodes, err := newNodes(ctx, spec, args.PrivateKey, env)
+	legacy := legacyAliases(ctx, spec, nil)
+	nodes, err := newNodes(ctx, spec, args.PrivateKey, env, legacy)
 	if err != nil {
 		return nil, err
 	}
 	env.Nodes = nodes
 	for _, m := range spec.Etcd.Members {
-		e, err := NewEtcd(ctx, m+"-etcd", &EtcdArgs{Spec: spec, Node: nodes[m], Member: m}, pulumi.Parent(env))
+		e, err := NewEtcd(ctx, m+"-etcd", &EtcdArgs{Spec: spec, Node: nodes[m], Member: m}, pulumi.Parent(env), legacy)
 		if err != nil {
 			return nil, err
 		}
 		env.DCS = append(env.DCS, e)
 	}
-	if env.EtcdRootPassword, err = newPassword(ctx, "etcd-root-password", "", env); err != nil {
+	rootLegacy := legacyAliases(ctx, spec, func(c string) string { return c + "-password-" + render.SecretEtcdRoot })
+	if env.EtcdRootPassword, err = newPassword(ctx, "etcd-root-password", "", env, rootLegacy); err != nil {
 		return nil, err
 	}
 	if env.EtcdRoot, err = newEtcdRoot(ctx, spec, env.AuthNode(), env.EtcdRootPassword, env, env.DCS); err != nil {
 		return nil, err
 	}
 	for _, n := range spec.Infra {
-		d, err := NewDnsmasq(ctx, n.Name+"-dnsmasq", &DnsmasqArgs{Node: nodes[n.Name], Infra: n}, pulumi.Parent(env))
+		d, err := NewDnsmasq(ctx, n.Name+"-dnsmasq", &DnsmasqArgs{Node: nodes[n.Name], Infra: n}, pulumi.Parent(env), legacy)
 		if err != nil {
 			return nil, err
 		}
@@ -113,19 +116,19 @@ func NodePlans(spec *stacks.Spec) []NodePlan {
 
 // newNodes checks every machine, then prepares each once, with the packages of all its roles.
 // The result holds each machine under every name it goes by.
-func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, parent pulumi.Resource) (map[string]*Node, error) {
+func newNodes(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput, parent pulumi.Resource, legacy pulumi.ResourceOption) (map[string]*Node, error) {
 	plans := NodePlans(spec)
 	conns := make([]Conn, len(plans))
 	for i, p := range plans {
 		conns[i] = NewConn(p.Name, p.IP, spec.SSH.User, spec.SSH.Port, key)
 	}
-	checks, err := newPreflights(ctx, conns, parent)
+	checks, err := newPreflights(ctx, conns, parent, legacy)
 	if err != nil {
 		return nil, err
 	}
 	byIP := map[string]*Node{}
 	for i, p := range plans {
-		n, err := NewNode(ctx, p.Name, &NodeArgs{Conn: conns[i], Packages: p.Packages, Member: p.Member, After: checks}, pulumi.Parent(parent))
+		n, err := NewNode(ctx, p.Name, &NodeArgs{Conn: conns[i], Packages: p.Packages, Member: p.Member, After: checks}, pulumi.Parent(parent), legacy)
 		if err != nil {
 			return nil, err
 		}

@@ -35,11 +35,12 @@ func newEtcdUser(ctx *pulumi.Context, spec *stacks.Spec, c *stacks.Cluster, node
 // so that turning it on never cuts a running client off, and is undone before they stop on
 // destroy.
 func newEtcdAuth(ctx *pulumi.Context, spec *stacks.Spec, node *Node, root pulumi.StringOutput, parent pulumi.Resource, after []pulumi.Resource) error {
+	legacy := legacyAliases(ctx, spec, func(c string) string { return c + "-etcd-auth" })
 	// Replacing it (another first member) must not run the old one's "off" after the new "on".
 	_, err := run(ctx, "etcd-auth", node.Conn, step{
 		Create: string(render.EtcdAuthScript(spec)),
 		Delete: string(render.EtcdAuthOffScript(spec)),
 		Stdin:  etcdStdin(root, pulumi.String("")),
-	}, parent, after, pulumi.DeleteBeforeReplace(true))
+	}, parent, after, pulumi.DeleteBeforeReplace(true), legacy)
 	return err
 }

@@ -43,12 +43,12 @@ func newPasswords(ctx *pulumi.Context, c *stacks.Cluster, parent pulumi.Resource
 }
 
 // newPassword is one generated password; changing rotation generates a new one.
-func newPassword(ctx *pulumi.Context, name, rotation string, parent pulumi.Resource) (pulumi.StringOutput, error) {
+func newPassword(ctx *pulumi.Context, name, rotation string, parent pulumi.Resource, opts ...pulumi.ResourceOption) (pulumi.StringOutput, error) {
 	pw, err := random.NewRandomPassword(ctx, name, &random.RandomPasswordArgs{
 		Length:  pulumi.Int(32),
 		Special: pulumi.Bool(false),
 		Keepers: pulumi.StringMap{"rotation": pulumi.String(rotation)},
-	}, pulumi.Parent(parent))
+	}, append([]pulumi.ResourceOption{pulumi.Parent(parent)}, opts...)...)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}

@@ -22,6 +22,8 @@ type Registered struct {
 	Type, Name, Parent string
 	Deps               []string
 	Inputs             resource.PropertyMap
+	// Aliases are the former identities the resource claims, each "name under parent URN".
+	Aliases []string
 }
 
 type mocks struct {
@@ -36,6 +38,11 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if rpc := args.RegisterRPC; rpc != nil {
 		r.Parent = rpc.GetParent()
 		r.Deps = rpc.GetDependencies()
+		for _, a := range rpc.GetAliases() {
+			if spec := a.GetSpec(); spec != nil {
+				r.Aliases = append(r.Aliases, spec.GetName()+" under "+spec.GetParentUrn())
+			}
+		}
 	}
 	m.resources[args.Name] = r
 	outs := args.Inputs.Copy()

@@ -313,3 +313,22 @@ func TestAddingAClusterTouchesOnlyIt(t *testing.T) {
 		t.Errorf("only %d resources added", added)
 	}
 }
+
+// TestLegacyAliases: the environment's resources claim their places in a stack deployed before
+// stacks held several clusters (under the one PgCluster), so an upgrade moves them.
+func TestLegacyAliases(t *testing.T) {
+	res := deploy(t, devSpec(t))
+	under := "urn:pulumi:dev::pgsvc::pgsvc:index:PgCluster::pg-test"
+	for name, want := range map[string]string{
+		"infra-1":            " under " + under,
+		"infra-1-preflight":  " under " + under,
+		"infra-1-etcd":       " under " + under,
+		"infra-1-dnsmasq":    " under " + under,
+		"etcd-root-password": "pg-test-password-etcd-root under " + under,
+		"etcd-auth":          "pg-test-etcd-auth under " + under,
+	} {
+		if !slices.Contains(res[name].Aliases, want) {
+			t.Errorf("%s: aliases %q, want %q", name, res[name].Aliases, want)
+		}
+	}
+}
