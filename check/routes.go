@@ -23,8 +23,12 @@ type Route struct {
 	Landing Landing
 }
 
-// OK reports whether the connection landed where it should.
+// OK reports whether the connection landed where it should; when no member may serve it now
+// (the offline service of a one-node cluster), the right answer is a refusal.
 func (r Route) OK() bool {
+	if len(r.Allowed) == 0 {
+		return r.Landing.Err != nil
+	}
 	return r.Landing.Err == nil && slices.Contains(r.Allowed, r.Landing.Member)
 }
 
