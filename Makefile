@@ -47,8 +47,9 @@ $(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command: $(PLUGINS
 $(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random: $(PLUGINS)/pulumi-resource-random $(BIN)/pulumi
 	pulumi plugin install resource random $(RANDOM_VERSION) --file $< --reinstall
 
-## Host packages the tests use: haproxy -c for the golden configs, sshd for the plugin tests.
-HOST_PACKAGES := haproxy openssh-server openssh-client
+## Host packages the tests use: haproxy -c for the golden configs, sshd for the plugin tests,
+## psql (libpq) as the second client of the access checks.
+HOST_PACKAGES := haproxy openssh-server openssh-client postgresql-client
 host-deps:
 	@missing=$$(for p in $(HOST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi

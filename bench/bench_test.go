@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"pgsvc/check"
 	"pgsvc/components"
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
@@ -238,6 +239,9 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 			sw.Samples = append(sw.Samples, seconds(res.MaxGap))
 			c.RestoreLeader(t)
 		}
+		if plan == "norm" {
+			benchSwitchoverClients(t, r, c)
+		}
 		for i := 0; i < reps; i++ {
 			old := c.Leader()
 			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), 3*time.Second, func() {
@@ -254,6 +258,41 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 		r.add(kill)
 	}
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+}
+
+// benchSwitchoverClients measures what a pooled client sees of a planned switchover: one short
+// write transaction every 50 ms, reconnecting after any error, (a) through the primary service
+// 5433 and (b) through the seed's multi-host URL to every member's PgBouncer with
+// target_session_attrs=read-write.
+func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
+	var hosts []string
+	for _, m := range c.C.Members {
+		hosts = append(hosts, m.IP)
+	}
+	multi := c.Target(strings.Join(hosts, ","), c.C.Ports.PgBouncer)
+	multi.Attrs = "read-write"
+	for _, path := range []struct {
+		name   string
+		target check.Target
+	}{{"primary service 5433", c.Target(c.IP("pg-test-3"), 5433)}, {"multi-host 6432 URL, target_session_attrs=read-write", multi}} {
+		errs := Figure{Name: "client-visible errors on switchover, " + path.name, Unit: "errors"}
+		stall := Figure{Name: "longest stall on switchover, " + path.name, Unit: "s"}
+		for i := 0; i < reps; i++ {
+			old := c.Leader()
+			candidate := c.OtherThan(old, "pg-test-3")
+			res := drill.WriteThrough(t, path.target, 3*time.Second, func() {
+				c.Patronictl(t, old, fmt.Sprintf("switchover --leader %s --candidate %s --force", old, candidate))
+				drill.Eventually(t, time.Minute, candidate+" leads", func() bool { return c.Leader() == candidate })
+			})
+			errs.Samples = append(errs.Samples, float64(res.Failed))
+			stall.Samples = append(stall.Samples, seconds(res.MaxGap))
+			c.RestoreLeader(t)
+		}
+		errs.Goal, errs.Pass = "0 (latency, not errors)", func(m float64) bool { return m == 0 }
+		errs.Note = "one insert every 50 ms in its own transaction; a failed attempt counts once and the client reconnects (1 s timeout per attempt)"
+		r.add(errs)
+		r.add(stall)
+	}
 }
 
 // benchScale times the program itself against the mocked engine for an environment of 1, 10

@@ -16,6 +16,8 @@ import (
 // Route is one connection to make and where it may land.
 type Route struct {
 	Target
+	// Client is the client implementation that connects (ClientPgx or ClientLibpq).
+	Client string
 	// What the port is: a service name, or postgres / pgbouncer for direct ports.
 	What string
 	// Allowed are the members the connection may land on.
@@ -60,19 +62,29 @@ func HostForms(c *stacks.Cluster, withDNS bool) []HostForm {
 	return forms
 }
 
-// Plan lists every host form times every port, with the seed's user, and where each may land
-// given the live state.
+// Plan lists every host form times every port, and the seed's multi-host URLs to every
+// member's PgBouncer with each target_session_attrs, with the seed's user, each through both
+// clients, and where each may land given the live state.
 func Plan(c *stacks.Cluster, st State, forms []HostForm, creds Credentials) []Route {
 	db := c.Database()
 	var routes []Route
+	route := func(t Target, what string, allowed []string) {
+		t.User = c.ServiceUser(what)
+		t.Password, t.Database = creds[t.User], db
+		for _, client := range []string{ClientPgx, ClientLibpq} {
+			routes = append(routes, Route{Target: t, Client: client, What: what, Allowed: allowed})
+		}
+	}
 	add := func(f HostForm, port int, what string, allowed []string) {
-		user := c.ServiceUser(what)
-		routes = append(routes, Route{Target: Target{Host: f.Host, Port: port, User: user, Password: creds[user], Database: db}, What: what, Allowed: allowed})
+		route(Target{Host: f.Host, Port: port}, what, allowed)
 	}
 	for _, f := range forms {
 		direct := []string{f.Member}
-		if f.Member == "" {
+		switch {
+		case f.Member == "":
 			direct = []string{st.Leader()}
+		case !st.Status["/health"][f.Member]:
+			direct = nil // its PostgreSQL is down: refusing is right
 		}
 		add(f, c.Ports.Postgres, "postgres", direct)
 		add(f, c.Ports.PgBouncer, "pgbouncer", direct)
@@ -80,7 +92,37 @@ func Plan(c *stacks.Cluster, st State, forms []HostForm, creds Credentials) []Ro
 			add(f, s.Port, s.Name, Expected(c, s, st))
 		}
 	}
+	if len(c.Members) > 1 {
+		var hosts []string
+		for _, m := range c.Members {
+			hosts = append(hosts, m.IP)
+		}
+		for _, attrs := range []string{"primary", "read-write", "read-only", "prefer-standby"} {
+			route(Target{Host: strings.Join(hosts, ","), Port: c.Ports.PgBouncer, Attrs: attrs}, "pgbouncer", SessionAttrsExpected(attrs, st))
+		}
+	}
 	return routes
+}
+
+// SessionAttrsExpected are the members a multi-host connection with target_session_attrs attrs
+// may land on: the leader for primary and read-write; a running standby for read-only, and for
+// prefer-standby too while there is one.
+func SessionAttrsExpected(attrs string, st State) []string {
+	leader := st.Leader()
+	var standbys []string
+	for m, ok := range st.Status["/health"] {
+		if ok && m != leader {
+			standbys = append(standbys, m)
+		}
+	}
+	slices.Sort(standbys)
+	switch {
+	case attrs == "primary" || attrs == "read-write":
+		return []string{leader}
+	case attrs == "prefer-standby" && len(standbys) == 0:
+		return []string{leader}
+	}
+	return standbys
 }
 
 // Run connects every route, a few at a time.
@@ -92,7 +134,7 @@ func Run(ctx context.Context, routes []Route, resolver *net.Resolver) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			routes[i].Landing = Probe(ctx, routes[i].Target, resolver)
+			routes[i].Landing = Probe(ctx, routes[i].Client, routes[i].Target, resolver)
 		}()
 	}
 	wg.Wait()
@@ -101,7 +143,7 @@ func Run(ctx context.Context, routes []Route, resolver *net.Resolver) {
 // Report writes a table of routes and returns how many went wrong.
 func Report(w io.Writer, routes []Route) int {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOST\tPORT\tSERVICE\tUSER\tLANDED ON\tRECOVERY\tALLOWED\tRESULT")
+	fmt.Fprintln(tw, "HOST\tPORT\tSERVICE\tATTRS\tCLIENT\tUSER\tLANDED ON\tRECOVERY\tALLOWED\tRESULT")
 	bad := 0
 	for _, r := range routes {
 		landed, result := r.Landing.Member, "ok"
@@ -111,7 +153,11 @@ func Report(w io.Writer, routes []Route) int {
 		if !r.OK() {
 			result, bad = "WRONG", bad+1
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%v\t%s\t%s\n", r.Host, r.Port, r.What, r.User, landed, r.Landing.InRecovery, strings.Join(r.Allowed, ","), result)
+		attrs := r.Attrs
+		if attrs == "" {
+			attrs = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%v\t%s\t%s\n", r.Host, r.Port, r.What, attrs, r.Client, r.User, landed, r.Landing.InRecovery, strings.Join(r.Allowed, ","), result)
 	}
 	tw.Flush()
 	return bad

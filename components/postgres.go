@@ -34,9 +34,13 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	}
 	c := args.Cluster
 	conn := args.Node.Conn
+	callback, err := writeFile(ctx, name+"-on-role-change", conn, plainContent(render.PatroniRoleChangeScript(c, args.Member)), fileOps{}, p, []pulumi.Resource{args.Node})
+	if err != nil {
+		return nil, err
+	}
 	cfg, err := writeFile(ctx, name+"-patroni-yml", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
 		return render.PatroniConfig(args.Spec, c, args.Member, sec)
-	}), fileOps{OnChange: reloadIfActive("patroni")}, p, []pulumi.Resource{args.Node})
+	}), fileOps{OnChange: reloadIfActive("patroni")}, p, []pulumi.Resource{callback})
 	if err != nil {
 		return nil, err
 	}

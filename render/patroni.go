@@ -37,10 +37,22 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 		"EtcdUser":    EtcdUser(c), "EtcdPassword": sec[SecretEtcdCluster],
 		"NoFailover":    m.Role == stacks.RoleOffline || m.Delay != "",
 		"NoLoadBalance": m.Delay != "",
+		"OnRoleChange":  PatroniRoleChangePath,
 	}
 	return File{Path: "/etc/patroni/config.yml", Mode: "0600", Owner: userPostgres, Group: userPostgres,
 		Content: execute("patroni.yml.tmpl", data), Secret: true}
 }
+
+// PatroniRoleChangeScript is /etc/patroni/on-role-change.sh, Patroni's on_role_change callback
+// on member m: it makes the node's PgBouncer announce the member's new role to new clients.
+func PatroniRoleChangeScript(c *stacks.Cluster, m stacks.Member) File {
+	data := map[string]any{"Name": c.MemberName(m), "Postgres": c.Ports.Postgres, "PgBouncer": c.Ports.PgBouncer}
+	return File{Path: PatroniRoleChangePath, Mode: "0755", Owner: userRoot, Group: userRoot,
+		Content: execute("patroni-on-role-change.sh.tmpl", data)}
+}
+
+// PatroniRoleChangePath is where Patroni finds its on_role_change callback.
+const PatroniRoleChangePath = "/etc/patroni/on-role-change.sh"
 
 // PatroniDynamicConfig is the cluster-wide part of Patroni's configuration, which lives in the
 // DCS: patroni.yml seeds it at bootstrap, and later changes are applied with patronictl.

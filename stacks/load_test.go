@@ -190,19 +190,23 @@ func TestLoadRejects(t *testing.T) {
 		t.Fatalf("only %d cases", len(cases))
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := baseConfig(t)
-			tc.mutate(cfg)
-			spec, err := Load(getter(t, cfg))
-			if err == nil {
-				t.Fatalf("Load accepted the config: %+v", spec.Clusters)
-			}
-			for _, frag := range tc.want {
-				if !strings.Contains(err.Error(), frag) {
-					t.Errorf("error lacks %q:\n%v", frag, err)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { expectRejected(t, baseConfig(t), tc.mutate, tc.want) })
+	}
+}
+
+// expectRejected edits cfg with mutate and expects Load to refuse it with an error holding
+// every fragment of want.
+func expectRejected(t *testing.T, cfg map[string]any, mutate func(map[string]any), want []string) {
+	t.Helper()
+	mutate(cfg)
+	spec, err := Load(getter(t, cfg))
+	if err == nil {
+		t.Fatalf("Load accepted the config: %+v", spec.Clusters)
+	}
+	for _, frag := range want {
+		if !strings.Contains(err.Error(), frag) {
+			t.Errorf("error lacks %q:\n%v", frag, err)
+		}
 	}
 }
 
@@ -282,19 +286,7 @@ func TestLoadRejectsAcrossClusters(t *testing.T) {
 			[]string{"pgsvc:clusters[0].members[0].role", `"leader"`}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := sandboxConfig(t)
-			tc.mutate(cfg)
-			_, err := Load(getter(t, cfg))
-			if err == nil {
-				t.Fatal("Load accepted the config")
-			}
-			for _, frag := range tc.want {
-				if !strings.Contains(err.Error(), frag) {
-					t.Errorf("error lacks %q:\n%v", frag, err)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { expectRejected(t, sandboxConfig(t), tc.mutate, tc.want) })
 	}
 }
 

@@ -73,7 +73,7 @@ func (c *Cluster) Target(host string, port int) check.Target {
 
 // landsOn probes host:port and returns the member it reached ("" on error).
 func (c *Cluster) LandsOn(host string, port int) string {
-	return check.Probe(context.Background(), c.Target(host, port), nil).Member
+	return check.Probe(context.Background(), check.ClientPgx, c.Target(host, port), nil).Member
 }
 
 // eventually polls cond every 500ms until it holds, failing after timeout.
@@ -174,23 +174,45 @@ func (c *Cluster) OtherThan(not ...string) string {
 // afterwards, and returns what it saw.
 func WriteThrough(t *testing.T, target check.Target, settle time.Duration, during func()) outage.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	res := beside(t, target, 2*time.Second, settle, 5*time.Minute, func(ctx context.Context) outage.Result {
+		return outage.Loop(ctx, target, 50*time.Millisecond, 1)
+	}, during)
+	if len(res.Acked) == 0 {
+		t.Fatal("no write was acknowledged")
+	}
+	return res
+}
+
+// NewSessions opens a new client session through target every 100 ms while during runs (up to
+// 20 minutes), each writing one row, and returns what they saw.
+func NewSessions(t *testing.T, target check.Target, during func()) outage.Sessions {
+	t.Helper()
+	res := beside(t, target, 0, 0, 20*time.Minute, func(ctx context.Context) outage.Sessions {
+		return outage.NewSessions(ctx, target, 100*time.Millisecond)
+	}, during)
+	if res.OK == 0 {
+		t.Fatalf("no session through %s:%d succeeded", target.Host, target.Port)
+	}
+	return res
+}
+
+// beside prepares the probe table through target, then runs loop from lead before during until
+// settle after it, all within limit, and returns what loop saw.
+func beside[R any](t *testing.T, target check.Target, lead, settle, limit time.Duration, loop func(context.Context) R, during func()) R {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	if err := outage.Prepare(ctx, target); err != nil {
 		t.Fatal(err)
 	}
 	loopCtx, stop := context.WithCancel(ctx)
-	done := make(chan outage.Result)
-	go func() { done <- outage.Loop(loopCtx, target, 50*time.Millisecond, 1) }()
-	time.Sleep(2 * time.Second)
+	done := make(chan R)
+	go func() { done <- loop(loopCtx) }()
+	time.Sleep(lead)
 	during()
 	time.Sleep(settle)
 	stop()
-	res := <-done
-	if len(res.Acked) == 0 {
-		t.Fatal("no write was acknowledged")
-	}
-	return res
+	return <-done
 }
 
 // CheckRoutes runs the full routing matrix against the live state. After a role change,

@@ -76,8 +76,10 @@ func TestPersonalUsers(t *testing.T) {
 		{"dbuser_dba", ip}, {"dbuser_meta", ip}, {"dbuser_view", "pg-meta"}, {"dbuser_view", "pg-meta-1"},
 	} {
 		target := check.Target{Host: tc.host, Port: c.Ports.Postgres, User: tc.user, Password: outs.UserPasswords[tc.user], Database: "meta"}
-		if l := check.Probe(context.Background(), target, resolver); l.Err != nil || l.Member != "pg-meta-1" || l.InRecovery {
-			t.Errorf("postgres://%s@%s/meta: landed on %q (in recovery %v), %v", tc.user, tc.host, l.Member, l.InRecovery, l.Err)
+		for _, client := range []string{check.ClientPgx, check.ClientLibpq} {
+			if l := check.Probe(context.Background(), client, target, resolver); l.Err != nil || l.Member != "pg-meta-1" || l.InRecovery {
+				t.Errorf("%s postgres://%s@%s/meta: landed on %q (in recovery %v), %v", client, tc.user, tc.host, l.Member, l.InRecovery, l.Err)
+			}
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -98,7 +100,7 @@ func TestReplicaServiceSpreads(t *testing.T) {
 	}
 	seen := map[string]int{}
 	for i := 0; i < 12; i++ {
-		l := check.Probe(context.Background(), check.Target{Host: c.VIP.Address, Port: 5434, User: "test",
+		l := check.Probe(context.Background(), check.ClientPgx, check.Target{Host: c.VIP.Address, Port: 5434, User: "test",
 			Password: outs.UserPasswords["test"], Database: "test"}, nil)
 		if l.Err != nil {
 			t.Fatal(l.Err)
@@ -111,35 +113,6 @@ func TestReplicaServiceSpreads(t *testing.T) {
 	for _, r := range replicas {
 		if seen[r] == 0 {
 			t.Errorf("5434 never reached replica %s: %v", r, seen)
-		}
-	}
-}
-
-func TestMultiHostURLs(t *testing.T) {
-	_, c, outs := deployed(t, cli.TestCluster)
-	var hosts []string
-	for _, m := range c.Members {
-		hosts = append(hosts, fmt.Sprintf("%s:%d", m.IP, c.Ports.PgBouncer))
-	}
-	for attrs, wantRecovery := range map[string]bool{"primary": false, "prefer-standby": true} {
-		url := fmt.Sprintf("postgres://test:%s@%s/test?sslmode=disable&target_session_attrs=%s", outs.UserPasswords["test"], strings.Join(hosts, ","), attrs)
-		cfg, err := pgx.ParseConfig(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		conn, err := pgx.ConnectConfig(ctx, cfg)
-		if err != nil {
-			cancel()
-			t.Fatalf("target_session_attrs=%s: %v", attrs, err)
-		}
-		var recovery bool
-		err = conn.QueryRow(ctx, "select pg_is_in_recovery()").Scan(&recovery)
-		conn.Close(ctx)
-		cancel()
-		if err != nil || recovery != wantRecovery {
-			t.Errorf("target_session_attrs=%s: in recovery %v (want %v), %v", attrs, recovery, wantRecovery, err)
 		}
 	}
 }

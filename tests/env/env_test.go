@@ -15,30 +15,9 @@ import (
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
-	"pgsvc/tests/outage"
 )
 
 const soloIP = "10.213.0.21"
-
-// serving runs new client sessions through target while during runs and returns what they saw.
-func serving(t *testing.T, target check.Target, during func()) outage.Sessions {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-	defer cancel()
-	if err := outage.Prepare(ctx, target); err != nil {
-		t.Fatal(err)
-	}
-	loop, stop := context.WithCancel(ctx)
-	done := make(chan outage.Sessions)
-	go func() { done <- outage.NewSessions(loop, target, 100*time.Millisecond) }()
-	during()
-	stop()
-	res := <-done
-	if res.OK == 0 {
-		t.Fatalf("no session through %s:%d succeeded", target.Host, target.Port)
-	}
-	return res
-}
 
 // onlyChanges checks that a preview changes nothing but resources whose names match allowed,
 // each with op, besides the stack's own outputs.
@@ -98,7 +77,7 @@ func TestAddAndRemoveCluster(t *testing.T) {
 
 	onlyChanges(t, added.Changes(t), "create", solo)
 	start := time.Now()
-	res := serving(t, through, func() { added.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview") })
+	res := drill.NewSessions(t, through, func() { added.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview") })
 	t.Logf("add pg-solo: up %.0fs; pg-test sessions: %d ok, %d failed", time.Since(start).Seconds(), res.OK, res.Failed)
 	if res.Failed > 0 {
 		t.Errorf("%d pg-test sessions failed while pg-solo was added: %v", res.Failed, res.FirstErr)
@@ -121,7 +100,7 @@ func TestAddAndRemoveCluster(t *testing.T) {
 
 	onlyChanges(t, test.Stack.Changes(t), "delete", solo)
 	start = time.Now()
-	res = serving(t, through, func() { test.Stack.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview") })
+	res = drill.NewSessions(t, through, func() { test.Stack.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview") })
 	t.Logf("remove pg-solo: up %.0fs; pg-test sessions: %d ok, %d failed", time.Since(start).Seconds(), res.OK, res.Failed)
 	if res.Failed > 0 {
 		t.Errorf("%d pg-test sessions failed while pg-solo was removed: %v", res.Failed, res.FirstErr)
@@ -150,7 +129,7 @@ func TestFailoverLeavesOtherCluster(t *testing.T) {
 	test := drill.Setup(t)
 	metaLeader := meta.Leader()
 	old := test.Leader()
-	res := serving(t, meta.Target(meta.IP(metaLeader), 5433), func() {
+	res := drill.NewSessions(t, meta.Target(meta.IP(metaLeader), 5433), func() {
 		cli.Lab(t, "kill", old)
 		drill.Eventually(t, 2*time.Minute, "a new pg-test leader", func() bool { l := test.Leader(); return l != "" && l != old })
 		meta.CheckRoutes(t)

@@ -69,4 +69,6 @@ func TestHardFailover(t *testing.T) {
 		}
 		return false
 	})
+	c.Settle(t)
+	c.CheckRoutes(t)
 }

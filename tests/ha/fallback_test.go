@@ -16,8 +16,11 @@ func TestReplicaFallback(t *testing.T) {
 	defer c.Systemctl(t, "start", replicas...)
 	vip := c.C.VIP.Address
 	drill.Eventually(t, 30*time.Second, "5434 on the primary", func() bool { return c.LandsOn(vip, 5434) == leader })
+	c.CheckRoutes(t)
 	c.Systemctl(t, "start", replicas...)
 	drill.Eventually(t, 2*time.Minute, "5434 back on a replica", func() bool { return slices.Contains(replicas, c.LandsOn(vip, 5434)) })
+	c.Settle(t)
+	c.CheckRoutes(t)
 }
 
 func TestOfflineFallback(t *testing.T) {
@@ -29,6 +32,8 @@ func TestOfflineFallback(t *testing.T) {
 	drill.Eventually(t, 30*time.Second, "5438 on the other replica", func() bool { return c.LandsOn(vip, 5438) == "pg-test-2" })
 	c.Systemctl(t, "start", "pg-test-3")
 	drill.Eventually(t, 2*time.Minute, "5438 back on the offline member", func() bool { return c.LandsOn(vip, 5438) == "pg-test-3" })
+	c.Settle(t)
+	c.CheckRoutes(t)
 }
 
 // TestStandbyService runs the standby service (check /sync) in synchronous mode: it lands on the

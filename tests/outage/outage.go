@@ -4,7 +4,6 @@ package outage
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -115,7 +114,7 @@ func write(ctx context.Context, conn **pgx.Conn, t check.Target, id int64) error
 
 // Connect opens a plain-protocol connection (PgBouncer runs in transaction mode).
 func Connect(ctx context.Context, t check.Target) (*pgx.Conn, error) {
-	cfg, err := pgx.ParseConfig(fmt.Sprintf("host=%s port=%d dbname=%s sslmode=disable connect_timeout=2", t.Host, t.Port, t.Database))
+	cfg, err := pgx.ParseConfig(t.ConnInfo() + " connect_timeout=2")
 	if err != nil {
 		return nil, err
 	}

@@ -96,7 +96,7 @@ func TestExpectedFilesPerNode(t *testing.T) {
 	spec := devSpec(t)
 	files := nodeFiles(t, spec, deploy(t, spec))
 	member := []string{
-		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml",
+		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml", "/etc/patroni/on-role-change.sh",
 		"/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt", "/etc/pgbouncer/pgb_hba.conf",
 		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf",
 		"/etc/haproxy/haproxy.cfg", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
@@ -104,7 +104,7 @@ func TestExpectedFilesPerNode(t *testing.T) {
 		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
 		"/etc/vip-manager/vip-manager.yml", "/etc/systemd/system/vip-manager.service.d/pgsvc.conf",
 	}
-	meta := slices.Clone(member[:8])
+	meta := slices.Clone(member[:9])
 	for _, svc := range []string{"primary", "replica", "default", "offline"} {
 		meta = append(meta, "/etc/haproxy/services/pg-meta-"+svc+".cfg")
 	}
