@@ -47,9 +47,13 @@ func NewPgBouncer(ctx *pulumi.Context, name string, args *PgBouncerArgs, opts ..
 		}
 		written = append(written, cmd)
 	}
-	_, err := run(ctx, name+"-service", conn, step{Create: startService("pgbouncer"), Delete: stopService("pgbouncer")},
+	service, err := run(ctx, name+"-service", conn, step{Create: startService("pgbouncer"), Delete: stopService("pgbouncer")},
 		b, append(written, args.After...))
 	if err != nil {
+		return nil, err
+	}
+	if _, err := writeFile(ctx, name+"-patroni-dropin", conn, plainContent(render.PatroniPgBouncerDropIn()),
+		fileOps{OnChange: daemonReload, OnDelete: daemonReload}, b, []pulumi.Resource{service}); err != nil {
 		return nil, err
 	}
 	return b, ctx.RegisterResourceOutputs(b, pulumi.Map{})

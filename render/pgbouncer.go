@@ -59,8 +59,16 @@ func containsRole(u stacks.User, role string) bool {
 	return false
 }
 
-// PgBouncerDropIn raises PgBouncer's open-files limit to the node's, so max_client_conn holds.
+// PgBouncerDropIn raises PgBouncer's open-files limit to the node's, so max_client_conn holds,
+// and ties PgBouncer to Patroni: it stops when Patroni stops.
 func PgBouncerDropIn(nofile int) File {
 	return File{Path: "/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", Mode: "0644", Owner: userRoot, Group: userRoot,
 		Content: execute("pgbouncer-dropin.conf.tmpl", nofile)}
+}
+
+// PatroniPgBouncerDropIn makes starting Patroni start PgBouncer again. It is written once
+// PgBouncer is configured, so that Patroni never pulls in an unconfigured PgBouncer.
+func PatroniPgBouncerDropIn() File {
+	return File{Path: "/etc/systemd/system/patroni.service.d/pgsvc-pgbouncer.conf", Mode: "0644", Owner: userRoot, Group: userRoot,
+		Content: execute("patroni-pgbouncer-dropin.conf.tmpl", nil)}
 }

@@ -98,13 +98,16 @@ func TestExpectedFilesPerNode(t *testing.T) {
 	member := []string{
 		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml", "/etc/patroni/on-role-change.sh",
 		"/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt", "/etc/pgbouncer/pgb_hba.conf",
-		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf",
+		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", "/etc/systemd/system/patroni.service.d/pgsvc-pgbouncer.conf",
 		"/etc/haproxy/haproxy.cfg", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
 		"/etc/haproxy/services/pg-test-primary.cfg", "/etc/haproxy/services/pg-test-replica.cfg",
 		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
 		"/etc/vip-manager/vip-manager.yml", "/etc/systemd/system/vip-manager.service.d/pgsvc.conf",
 	}
-	meta := slices.Clone(member[:9])
+	// pg-meta-1 runs what a pg-test member runs, but its own services and no VIP
+	meta := slices.DeleteFunc(slices.Clone(member), func(p string) bool {
+		return strings.Contains(p, "pg-test-") || strings.Contains(p, "vip-manager")
+	})
 	for _, svc := range []string{"primary", "replica", "default", "offline"} {
 		meta = append(meta, "/etc/haproxy/services/pg-meta-"+svc+".cfg")
 	}

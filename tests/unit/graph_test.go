@@ -110,6 +110,8 @@ func TestOrdering(t *testing.T) {
 		{"pg-test-2-user-test", "pg-test-2-base-roles"},
 		{"pg-test-2-base-roles", "pg-test-3-postgres"},
 		{"pg-test-1-haproxy-service", "pg-test-1-haproxy-replica"},
+		// Patroni pulls PgBouncer in only once PgBouncer is configured and runs
+		{"pg-test-1-pgbouncer-patroni-dropin", "pg-test-1-pgbouncer-service"},
 		{"pg-test-1-vip-manager-service", "pg-test-2-etcd"},
 		{"infra-1-etcd-service", "infra-1-etcd-env"},
 		// every node waits for every node's preflight; etcd auth for every DCS client
