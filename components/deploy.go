@@ -1,0 +1,27 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/stacks"
+)
+
+// Deploy registers a stack's environment and its clusters, by cluster name.
+func Deploy(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput) (map[string]*PgCluster, error) {
+	env, err := NewEnvironment(ctx, "env", &EnvironmentArgs{Spec: spec, PrivateKey: key})
+	if err != nil {
+		return nil, err
+	}
+	clusters := map[string]*PgCluster{}
+	var clients []pulumi.Resource
+	for i := range spec.Clusters {
+		c := &spec.Clusters[i]
+		pc, err := NewPgCluster(ctx, c.Name, &PgClusterArgs{Env: env, Cluster: c})
+		if err != nil {
+			return nil, err
+		}
+		clusters[c.Name] = pc
+		clients = append(clients, pc.DCSClients...)
+	}
+	return clusters, env.TurnOnAuth(ctx, clients)
+}
