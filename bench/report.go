@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -96,5 +97,11 @@ func machineFacts(nodeVersions string) []string {
 	}
 }
 
-// reps is how often each figure is measured.
-const reps = 3
+// reps is how often each figure is measured: 3, or PGSVC_BENCH_REPS (make bench REPS=N) for a
+// quicker, rougher run.
+var reps = func() int {
+	if n, err := strconv.Atoi(os.Getenv("PGSVC_BENCH_REPS")); err == nil && n > 0 {
+		return n
+	}
+	return 3
+}()
