@@ -139,10 +139,10 @@ func (c *Cluster) Settle(t *testing.T) {
 	})
 }
 
-// deployWith applies an edited stack config, and puts the committed one back after the test.
+// DeployWith applies an edit of the cluster's config, and puts the committed config back after the test.
 func (c *Cluster) DeployWith(t *testing.T, edit func(cluster map[string]any)) {
 	t.Helper()
-	edited := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cli.ClusterConfig(cfg, cli.TestCluster)) })
+	edited := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cli.ClusterConfig(cfg, c.C.Name)) })
 	t.Cleanup(func() {
 		c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	})
