@@ -139,7 +139,8 @@ func (c *Cluster) Settle(t *testing.T) {
 	})
 }
 
-// DeployWith applies an edit of the cluster's config, and puts the committed config back after the test.
+// DeployWith applies an edit of the cluster's config, and puts the committed config back after
+// the test.
 func (c *Cluster) DeployWith(t *testing.T, edit func(cluster map[string]any)) {
 	t.Helper()
 	edited := c.Stack.WithConfig(t, func(cfg map[string]any) { edit(cli.ClusterConfig(cfg, c.C.Name)) })
