@@ -5,9 +5,8 @@ package stacks
 type Machine struct {
 	Name, IP string
 	Infra    bool
-	// Cluster and Member are set on a machine that runs a PostgreSQL instance.
+	// Cluster is set on a machine that runs one of its instances.
 	Cluster *Cluster
-	Member  *Member
 }
 
 // Machines lists every host once: infra nodes first, then members cluster by cluster.
@@ -23,16 +22,15 @@ func (s *Spec) Machines() []Machine {
 	}
 	for ci := range s.Clusters {
 		c := &s.Clusters[ci]
-		for mi := range c.Members {
-			m := &c.Members[mi]
+		for _, m := range c.Members {
 			i, ok := byIP[m.IP]
 			if !ok {
 				i = len(out)
 				byIP[m.IP] = i
-				out = append(out, Machine{Name: c.MemberName(*m), IP: m.IP})
+				out = append(out, Machine{Name: c.MemberName(m), IP: m.IP})
 			}
 			if out[i].Cluster == nil {
-				out[i].Cluster, out[i].Member = c, m
+				out[i].Cluster = c
 			}
 		}
 	}
