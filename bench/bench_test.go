@@ -232,7 +232,7 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 		for i := 0; i < reps; i++ {
 			old := c.Leader()
 			candidate := c.OtherThan(old, "pg-test-3")
-			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), 3*time.Second, func() {
+			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), time.Second, 3*time.Second, func() {
 				c.Patronictl(t, old, fmt.Sprintf("switchover --leader %s --candidate %s --force", old, candidate))
 				drill.Eventually(t, time.Minute, candidate+" leads", func() bool { return c.Leader() == candidate })
 			})
@@ -244,7 +244,7 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 		}
 		for i := 0; i < reps; i++ {
 			old := c.Leader()
-			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), 3*time.Second, func() {
+			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), time.Second, 3*time.Second, func() {
 				cli.Lab(t, "kill", old)
 				drill.Eventually(t, 2*time.Minute, "a new leader", func() bool { l := c.Leader(); return l != "" && l != old })
 			})
@@ -265,12 +265,7 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 // 5433 and (b) through the seed's multi-host URL to every member's PgBouncer with
 // target_session_attrs=read-write.
 func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
-	var hosts []string
-	for _, m := range c.C.Members {
-		hosts = append(hosts, m.IP)
-	}
-	multi := c.Target(strings.Join(hosts, ","), c.C.Ports.PgBouncer)
-	multi.Attrs = "read-write"
+	multi := c.MultiHost("read-write")
 	for _, path := range []struct {
 		name   string
 		target check.Target
@@ -280,7 +275,7 @@ func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
 		for i := 0; i < reps; i++ {
 			old := c.Leader()
 			candidate := c.OtherThan(old, "pg-test-3")
-			res := drill.WriteThrough(t, path.target, 3*time.Second, func() {
+			res := drill.WriteThrough(t, path.target, drill.PooledPatience, drill.PooledPatience, func() {
 				c.Patronictl(t, old, fmt.Sprintf("switchover --leader %s --candidate %s --force", old, candidate))
 				drill.Eventually(t, time.Minute, candidate+" leads", func() bool { return c.Leader() == candidate })
 			})
@@ -289,7 +284,7 @@ func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
 			c.RestoreLeader(t)
 		}
 		errs.Goal, errs.Pass = "0 (latency, not errors)", func(m float64) bool { return m == 0 }
-		errs.Note = "one insert every 50 ms in its own transaction; a failed attempt counts once and the client reconnects (1 s timeout per attempt)"
+		errs.Note = fmt.Sprintf("one insert every 50 ms in its own transaction; a failed attempt counts once and the client reconnects; an attempt waits up to %s, as a pooled application does", drill.PooledPatience)
 		r.add(errs)
 		r.add(stall)
 	}

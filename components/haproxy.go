@@ -52,9 +52,14 @@ func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
+	// HAProxy reads Lua only when it starts or reloads: the base config's reload follows a change.
+	hold, err := writeFile(ctx, name+"-hold", conn, plainContent(render.HAProxyHold()), fileOps{}, h, []pulumi.Resource{args.Node})
+	if err != nil {
+		return nil, err
+	}
 	base, err := writeFile(ctx, name+"-cfg", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
 		return render.HAProxyConfig(args.Cluster, sec)
-	}), fileOps{Validate: haproxyCheck, OnChange: haproxyReload}, h, []pulumi.Resource{dropin})
+	}), fileOps{Validate: haproxyCheck, OnChange: haproxyReload}, h, []pulumi.Resource{dropin, hold})
 	if err != nil {
 		return nil, err
 	}

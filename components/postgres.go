@@ -34,7 +34,7 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	}
 	c := args.Cluster
 	conn := args.Node.Conn
-	callback, err := writeFile(ctx, name+"-on-role-change", conn, plainContent(render.PatroniRoleChangeScript(c, args.Member)), fileOps{}, p, []pulumi.Resource{args.Node})
+	callback, err := writeFile(ctx, name+"-callback", conn, plainContent(render.PatroniCallback(c, args.Member)), fileOps{}, p, []pulumi.Resource{args.Node})
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ const HAProxyServicesDir = "/etc/haproxy/services"
 
 // HAProxyConfig is /etc/haproxy/haproxy.cfg: global settings, defaults and the stats page.
 func HAProxyConfig(c *stacks.Cluster, sec Secrets) File {
-	data := map[string]any{"C": c, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile}
+	data := map[string]any{"C": c, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile, "Lua": HAProxyHoldPath}
 	return File{Path: "/etc/haproxy/haproxy.cfg", Mode: "0640", Owner: userRoot, Group: groupHAProxy,
 		Content: execute("haproxy.cfg.tmpl", data), Secret: true}
 }
@@ -32,13 +32,30 @@ func HAProxyService(c *stacks.Cluster, svc stacks.Service) File {
 		"Options": c.ServerOptions(svc), "DestPort": c.DestPort(svc), "PatroniPort": c.Ports.Patroni,
 		"Main": backend(section, svc.Check, c.Servers(svc)),
 	}
+	data["HoldBackends"] = section
 	if backup := c.BackupServers(svc); len(backup) > 0 {
 		data["Main"] = backend(section+"-main", svc.Check, c.Servers(svc))
 		data["Backup"] = backend(section+"-backup", svc.BackupCheck, backup)
+		data["HoldBackends"] = section + "-main," + section + "-backup"
 	}
+	// The inspect delay bounds the hold action; it must outlast it, or the action is cut short.
+	data["InspectDelay"] = svc.HoldMillis() + 1000
 	return File{Path: fmt.Sprintf("%s/%s.cfg", HAProxyServicesDir, section), Mode: "0644",
 		Owner: userRoot, Group: userRoot, Content: execute("haproxy-service.cfg.tmpl", data)}
 }
+
+// HAProxyHoldPath is the Lua action that holds new connections while a service has no server.
+const HAProxyHoldPath = "/etc/haproxy/pgsvc-hold.lua"
+
+// HAProxyHold is the hold action, loaded by haproxy.cfg.
+func HAProxyHold() File {
+	return File{Path: HAProxyHoldPath, Mode: "0644", Owner: userRoot, Group: userRoot,
+		Content: execute("haproxy-hold.lua.tmpl", map[string]int{"Poll": holdPollMillis})}
+}
+
+// holdPollMillis is how often a held connection looks for a server: a tenth of HAProxy's
+// fastest check interval, so it adds little to the wait.
+const holdPollMillis = 50
 
 // HAProxyDropIn makes Debian's haproxy.service load the services directory too, for start and
 // for the validation that runs before every reload.

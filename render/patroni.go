@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"pgsvc/stacks"
@@ -37,22 +38,33 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 		"EtcdUser":    EtcdUser(c), "EtcdPassword": sec[SecretEtcdCluster],
 		"NoFailover":    m.Role == stacks.RoleOffline || m.Delay != "",
 		"NoLoadBalance": m.Delay != "",
-		"OnRoleChange":  PatroniRoleChangePath,
+		"Callback":      PatroniCallbackPath,
 	}
 	return File{Path: "/etc/patroni/config.yml", Mode: "0600", Owner: userPostgres, Group: userPostgres,
 		Content: execute("patroni.yml.tmpl", data), Secret: true}
 }
 
-// PatroniRoleChangeScript is /etc/patroni/on-role-change.sh, Patroni's on_role_change callback
-// on member m: it makes the node's PgBouncer announce the member's new role to new clients.
-func PatroniRoleChangeScript(c *stacks.Cluster, m stacks.Member) File {
-	data := map[string]any{"Name": c.MemberName(m), "Postgres": c.Ports.Postgres, "PgBouncer": c.Ports.PgBouncer}
-	return File{Path: PatroniRoleChangePath, Mode: "0755", Owner: userRoot, Group: userRoot,
-		Content: execute("patroni-on-role-change.sh.tmpl", data)}
+// PatroniCallback is Patroni's callback on member m after PostgreSQL stops, starts, restarts or
+// changes role. It pauses PgBouncer when the primary stops, resumes it once PostgreSQL runs again
+// (first closing the held clients of a demoted primary), and makes PgBouncer announce the
+// member's current role to new clients.
+func PatroniCallback(c *stacks.Cluster, m stacks.Member) File {
+	data := map[string]any{
+		"Name": c.MemberName(m), "Postgres": c.Ports.Postgres, "PgBouncer": c.Ports.PgBouncer,
+		"Marker": PgBouncerPausedMarker, "Databases": pgbouncerDatabases(c),
+		"MarkDownSeconds": int(math.Ceil(c.MarkDownTime().Seconds())) + 1,
+	}
+	return File{Path: PatroniCallbackPath, Mode: "0755", Owner: userRoot, Group: userRoot,
+		Content: execute("patroni-callback.sh.tmpl", data)}
 }
 
-// PatroniRoleChangePath is where Patroni finds its on_role_change callback.
-const PatroniRoleChangePath = "/etc/patroni/on-role-change.sh"
+// PatroniCallbackPath is where Patroni finds its callback.
+const PatroniCallbackPath = "/etc/patroni/callback.sh"
+
+// PgBouncerPausedMarker exists while the callback holds PgBouncer paused; its mtime is when the
+// pause began. It lives on the tmpfs of PostgreSQL's sockets, owned by postgres; PgBouncer removes
+// it when it starts, unpaused.
+const PgBouncerPausedMarker = "/var/run/postgresql/pgsvc-pgbouncer-paused"
 
 // PatroniDynamicConfig is the cluster-wide part of Patroni's configuration, which lives in the
 // DCS: patroni.yml seeds it at bootstrap, and later changes are applied with patronictl.

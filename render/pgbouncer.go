@@ -15,6 +15,15 @@ func MaxClientConn(c *stacks.Cluster, nofile int) int {
 	return max(100, min(pigstyMaxClientConn, nofile-servers-100))
 }
 
+// pgbouncerDatabases are the databases PgBouncer pools: the cluster's and postgres.
+func pgbouncerDatabases(c *stacks.Cluster) []string {
+	var names []string
+	for _, d := range c.Databases {
+		names = append(names, d.Name)
+	}
+	return append(names, "postgres")
+}
+
 // PgBouncerConfig is /etc/pgbouncer/pgbouncer.ini. nofile is the open-files limit PgBouncer runs with.
 func PgBouncerConfig(c *stacks.Cluster, nofile int) File {
 	var admins, stats []string
@@ -26,7 +35,8 @@ func PgBouncerConfig(c *stacks.Cluster, nofile int) File {
 			stats = append(stats, u.Name)
 		}
 	}
-	data := map[string]any{"C": c, "MaxClientConn": MaxClientConn(c, nofile), "Admins": admins, "Stats": stats}
+	data := map[string]any{"C": c, "MaxClientConn": MaxClientConn(c, nofile), "Admins": admins, "Stats": stats,
+		"Databases": pgbouncerDatabases(c)}
 	return File{Path: "/etc/pgbouncer/pgbouncer.ini", Mode: "0640", Owner: userPostgres, Group: userPostgres,
 		Content: execute("pgbouncer.ini.tmpl", data)}
 }
@@ -63,7 +73,7 @@ func containsRole(u stacks.User, role string) bool {
 // and ties PgBouncer to Patroni: it stops when Patroni stops.
 func PgBouncerDropIn(nofile int) File {
 	return File{Path: "/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", Mode: "0644", Owner: userRoot, Group: userRoot,
-		Content: execute("pgbouncer-dropin.conf.tmpl", nofile)}
+		Content: execute("pgbouncer-dropin.conf.tmpl", map[string]any{"NoFile": nofile, "Marker": PgBouncerPausedMarker})}
 }
 
 // PatroniPgBouncerDropIn makes starting Patroni start PgBouncer again. It is written once

@@ -75,6 +75,7 @@ func setServiceDefaults(svc *Service) {
 	setDefault(&svc.BackupCheck, svc.Check)
 	setDefault(&svc.MaxConn, 5000)
 	setDefault(&svc.Balance, "roundrobin")
+	setDefault(&svc.Hold, "5s")
 }
 
 // defaultEtcdMembers takes the machines in order (infra nodes first, then cluster members), up

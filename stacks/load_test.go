@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // baseConfig is a valid pg-test deployment as decoded JSON objects, one per config key.
@@ -143,6 +144,9 @@ func TestLoadRejects(t *testing.T) {
 		{"balance", func(c map[string]any) { at(c, KeyCluster, "services", 0)["balance"] = "random-ish" }, []string{"pgsvc:cluster.services[0].balance", `"random-ish"`}},
 		{"maxconn", func(c map[string]any) { at(c, KeyCluster, "services", 0)["maxconn"] = -5 }, []string{"pgsvc:cluster.services[0].maxconn", "-5"}},
 		{"options injection", func(c map[string]any) { at(c, KeyCluster, "services", 0)["options"] = "inter 1s\nlisten evil" }, []string{"pgsvc:cluster.services[0].options", "one line"}},
+		{"hold unit", func(c map[string]any) { at(c, KeyCluster, "services", 0)["hold"] = "5" }, []string{"pgsvc:cluster.services[0].hold", `"5"`}},
+		{"hold too long", func(c map[string]any) { at(c, KeyCluster, "services", 0)["hold"] = "2m" }, []string{"pgsvc:cluster.services[0].hold", `"2m"`, "1m0s"}},
+		{"negative hold", func(c map[string]any) { at(c, KeyCluster, "services", 0)["hold"] = "-1s" }, []string{"pgsvc:cluster.services[0].hold", `"-1s"`}},
 		{"service ip", func(c map[string]any) { at(c, KeyCluster, "services", 0)["ip"] = "localhost" }, []string{"pgsvc:cluster.services[0].ip", `"localhost"`}},
 		{"selector matches nobody", func(c map[string]any) {
 			at(c, KeyCluster, "services", 0)["selector"] = []any{map[string]any{"roles": []any{"offline"}}}
@@ -320,5 +324,28 @@ func TestServiceUser(t *testing.T) {
 	}
 	if c.Database() != "test" {
 		t.Errorf("Database() = %s", c.Database())
+	}
+}
+
+func TestMarkDownTime(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		rto     string
+		options string
+		want    time.Duration
+	}{
+		{"norm plan", "norm", "", 4 * time.Second},
+		{"fast plan", "fast", "", 2 * time.Second},
+		{"wide plan", "wide", "", 8 * time.Second},
+		{"slower service options win", "fast", "inter 3s fastinter 1500ms fall 4", 7500 * time.Millisecond},
+		{"bare numbers are ms", "fast", "inter 3000 fall 2", 6 * time.Second},
+		{"haproxy defaults", "fast", "weight 10", 6 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &Cluster{RTO: tc.rto, Services: []Service{{Name: "mine", Options: tc.options}}}
+			if got := c.MarkDownTime(); got != tc.want {
+				t.Errorf("MarkDownTime() = %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

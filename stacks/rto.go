@@ -1,6 +1,11 @@
 package stacks
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // RTOPlan holds the timings one failover plan gives Patroni and HAProxy.
 //
@@ -44,4 +49,61 @@ func (c *Cluster) Plan() RTOPlan {
 func (p RTOPlan) ServerOptions() string {
 	return fmt.Sprintf("inter %s fastinter %s downinter %s rise %d fall %d on-marked-down shutdown-sessions slowstart 30s maxconn 3000 maxqueue 128 weight 100",
 		p.Inter, p.FastInter, p.DownInter, p.Rise, p.Fall)
+}
+
+// MarkDownTime is the longest any service's HAProxy takes to take a member out once its check
+// starts failing: one check interval, then fall-1 more at the fast interval.
+func (c *Cluster) MarkDownTime() time.Duration {
+	var longest time.Duration
+	for _, s := range c.AllServices() {
+		o := serverTimings(c.ServerOptions(s))
+		if d := o.inter + time.Duration(o.fall-1)*o.fastInter; d > longest {
+			longest = d
+		}
+	}
+	return longest
+}
+
+type timings struct {
+	inter, fastInter time.Duration
+	fall             int
+}
+
+// serverTimings reads inter, fastinter and fall from HAProxy server options, with HAProxy's
+// defaults for those not given (inter 2s, fastinter = inter, fall 3). Bare numbers are ms.
+func serverTimings(options string) timings {
+	t := timings{inter: 2 * time.Second, fall: 3}
+	words := strings.Fields(options)
+	for i := 0; i+1 < len(words); i++ {
+		switch words[i] {
+		case "inter":
+			t.inter = haproxyDuration(words[i+1], t.inter)
+		case "fastinter":
+			t.fastInter = haproxyDuration(words[i+1], t.fastInter)
+		case "fall":
+			if n, err := strconv.Atoi(words[i+1]); err == nil && n > 0 {
+				t.fall = n
+			}
+		}
+	}
+	if t.fastInter == 0 {
+		t.fastInter = t.inter
+	}
+	return t
+}
+
+func haproxyDuration(s string, otherwise time.Duration) time.Duration {
+	if n, err := strconv.Atoi(s); err == nil {
+		return time.Duration(n) * time.Millisecond
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return d
+	}
+	return otherwise
+}
+
+// HoldMillis is the service's hold in milliseconds; the value was validated on load.
+func (s Service) HoldMillis() int64 {
+	d, _ := time.ParseDuration(s.Hold)
+	return d.Milliseconds()
 }

@@ -146,6 +146,9 @@ type Service struct {
 	Balance string `json:"balance"`
 	// Options replaces the RTO plan's default-server options when set.
 	Options string `json:"options"`
+	// Hold is how long a new connection waits for a server while none passes its check (a role
+	// change in flight), before HAProxy closes it; "0s" closes at once.
+	Hold string `json:"hold"`
 }
 
 // Selector picks members: a member matches when any one of its clauses matches.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var (
@@ -25,6 +26,9 @@ var (
 )
 
 // reservedUsers are roles pgsvc or PostgreSQL own.
+// maxHold bounds a service's hold: clients and HAProxy's inspect buffer wait that long at most.
+const maxHold = time.Minute
+
 var reservedUsers = []string{"postgres", "replicator", "public", "pgbouncer"}
 
 // baseRoles are Pigsty's group roles, which users may be granted.
@@ -332,6 +336,9 @@ func validateServices(p *problems, c *Cluster, fixed map[int]string) {
 		}
 		if strings.ContainsAny(s.Options, "\n\r#\\'\"") {
 			p.add(key+".options", s.Options, "server options must be one line without quotes, '#' or '\\'")
+		}
+		if d, err := time.ParseDuration(s.Hold); err != nil || d < 0 || d > maxHold || d%time.Millisecond != 0 {
+			p.add(key+".hold", s.Hold, "must be a duration from 0s to %s in whole milliseconds, such as 5s", maxHold)
 		}
 		validateSelector(p, key+".selector", s.Selector)
 		validateSelector(p, key+".backup", s.Backup)

@@ -71,6 +71,23 @@ func (c *Cluster) Target(host string, port int) check.Target {
 	return check.Target{Host: host, Port: port, User: user, Password: c.Creds[user], Database: c.C.Database()}
 }
 
+// MultiHost is the seed's multi-host URL over every member's PgBouncer, asking for attrs
+// (target_session_attrs).
+func (c *Cluster) MultiHost(attrs string) check.Target {
+	var hosts []string
+	for _, m := range c.C.Members {
+		hosts = append(hosts, m.IP)
+	}
+	t := c.Target(strings.Join(hosts, ","), c.C.Ports.PgBouncer)
+	t.Attrs = attrs
+	return t
+}
+
+// PooledPatience is how long a pooled application's client waits for one attempt in the
+// drills: a role change is to cost it latency, so it waits longer than one takes (drivers wait
+// without limit by default).
+const PooledPatience = 10 * time.Second
+
 // landsOn probes host:port and returns the member it reached ("" on error).
 func (c *Cluster) LandsOn(host string, port int) string {
 	return check.Probe(context.Background(), check.ClientPgx, c.Target(host, port), nil).Member
@@ -172,11 +189,11 @@ func (c *Cluster) OtherThan(not ...string) string {
 }
 
 // WriteThrough runs the outage write loop through target while during runs, and for settle
-// afterwards, and returns what it saw.
-func WriteThrough(t *testing.T, target check.Target, settle time.Duration, during func()) outage.Result {
+// afterwards, and returns what it saw. Each attempt waits up to patience.
+func WriteThrough(t *testing.T, target check.Target, patience, settle time.Duration, during func()) outage.Result {
 	t.Helper()
 	res := beside(t, target, 2*time.Second, settle, 5*time.Minute, func(ctx context.Context) outage.Result {
-		return outage.Loop(ctx, target, 50*time.Millisecond, 1)
+		return outage.Loop(ctx, target, 50*time.Millisecond, 1, patience)
 	}, during)
 	if len(res.Acked) == 0 {
 		t.Fatal("no write was acknowledged")

@@ -18,7 +18,7 @@ func TestSwitchover(t *testing.T) {
 	old := c.Leader()
 	candidate := c.OtherThan(old, "pg-test-3")
 	observer := c.OtherThan(old, candidate)
-	res := drill.WriteThrough(t, c.Target(c.IP(observer), 5433), 3*time.Second, func() {
+	res := drill.WriteThrough(t, c.Target(c.IP(observer), 5433), time.Second, 3*time.Second, func() {
 		c.Patronictl(t, old, fmt.Sprintf("switchover --leader %s --candidate %s --force", old, candidate))
 		drill.Eventually(t, time.Minute, candidate+" leads", func() bool { return c.Leader() == candidate })
 	})
@@ -46,7 +46,7 @@ func TestHardFailover(t *testing.T) {
 	drill.Eventually(t, time.Minute, "a synchronous standby", func() bool { return len(drill.Passing(c.State().Status["/sync"])) > 0 })
 	old := c.Leader()
 	observer := c.OtherThan(old)
-	res := drill.WriteThrough(t, c.Target(c.IP(observer), 5433), 3*time.Second, func() {
+	res := drill.WriteThrough(t, c.Target(c.IP(observer), 5433), time.Second, 3*time.Second, func() {
 		cli.Lab(t, "kill", old)
 		drill.Eventually(t, 2*time.Minute, "a new leader", func() bool { l := c.Leader(); return l != "" && l != old })
 	})

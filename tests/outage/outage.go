@@ -4,6 +4,7 @@ package outage
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,11 +23,17 @@ type Result struct {
 	MaxGap time.Duration
 	// Failed counts attempts that did not succeed.
 	Failed int
+	// Failures are the first failures, each with its time since the loop began.
+	Failures []string
 }
 
+// keptFailures is how many failures a Result describes.
+const keptFailures = 30
+
 // Loop writes one row every interval through target until ctx ends, reconnecting after any
-// error, and returns what was acknowledged. Ids start at first.
-func Loop(ctx context.Context, target check.Target, interval time.Duration, first int64) Result {
+// error, and returns what was acknowledged. Ids start at first. An attempt (connecting if need
+// be, then the write) that takes longer than patience fails.
+func Loop(ctx context.Context, target check.Target, interval time.Duration, first int64, patience time.Duration) Result {
 	var res Result
 	var conn *pgx.Conn
 	defer func() {
@@ -34,7 +41,8 @@ func Loop(ctx context.Context, target check.Target, interval time.Duration, firs
 			conn.Close(context.Background())
 		}
 	}()
-	last := time.Now()
+	start := time.Now()
+	last := start
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for id := first; ; id++ {
@@ -43,8 +51,14 @@ func Loop(ctx context.Context, target check.Target, interval time.Duration, firs
 			return res
 		case <-tick.C:
 		}
-		if err := write(ctx, &conn, target, id); err != nil {
+		if err := write(ctx, &conn, target, id, patience); err != nil {
+			if ctx.Err() != nil {
+				return res
+			}
 			res.Failed++
+			if len(res.Failures) < keptFailures {
+				res.Failures = append(res.Failures, fmt.Sprintf("%.2fs: %v", time.Since(start).Seconds(), err))
+			}
 			continue
 		}
 		now := time.Now()
@@ -76,7 +90,7 @@ func NewSessions(ctx context.Context, target check.Target, interval time.Duratio
 		case <-tick.C:
 		}
 		var conn *pgx.Conn
-		err := write(ctx, &conn, target, id)
+		err := write(ctx, &conn, target, id, time.Second)
 		if conn != nil {
 			conn.Close(context.Background())
 		}
@@ -94,8 +108,8 @@ func NewSessions(ctx context.Context, target check.Target, interval time.Duratio
 	}
 }
 
-func write(ctx context.Context, conn **pgx.Conn, t check.Target, id int64) error {
-	attempt, cancel := context.WithTimeout(ctx, time.Second)
+func write(ctx context.Context, conn **pgx.Conn, t check.Target, id int64, patience time.Duration) error {
+	attempt, cancel := context.WithTimeout(ctx, patience)
 	defer cancel()
 	if *conn == nil {
 		c, err := Connect(attempt, t)

@@ -96,10 +96,10 @@ func TestExpectedFilesPerNode(t *testing.T) {
 	spec := devSpec(t)
 	files := nodeFiles(t, spec, deploy(t, spec))
 	member := []string{
-		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml", "/etc/patroni/on-role-change.sh",
+		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml", "/etc/patroni/callback.sh",
 		"/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt", "/etc/pgbouncer/pgb_hba.conf",
 		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", "/etc/systemd/system/patroni.service.d/pgsvc-pgbouncer.conf",
-		"/etc/haproxy/haproxy.cfg", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
+		"/etc/haproxy/haproxy.cfg", "/etc/haproxy/pgsvc-hold.lua", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
 		"/etc/haproxy/services/pg-test-primary.cfg", "/etc/haproxy/services/pg-test-replica.cfg",
 		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
 		"/etc/vip-manager/vip-manager.yml", "/etc/systemd/system/vip-manager.service.d/pgsvc.conf",
@@ -147,6 +147,11 @@ func TestHAProxyAcceptsConfigs(t *testing.T) {
 		if err := os.MkdirAll(services, 0o755); err != nil {
 			t.Fatal(err)
 		}
+		lua := filepath.Join(dir, filepath.Base(render.HAProxyHoldPath))
+		if err := os.WriteFile(lua, []byte(byPath[render.HAProxyHoldPath]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg = strings.ReplaceAll(cfg, render.HAProxyHoldPath, lua)
 		if err := os.WriteFile(filepath.Join(dir, "haproxy.cfg"), []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
 		}

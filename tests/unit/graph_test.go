@@ -105,8 +105,8 @@ func TestOrdering(t *testing.T) {
 		{"pg-test-1-postgres-service", "infra-1-etcd"},
 		{"pg-test-1-postgres-service", "pg-test-1-postgres-patroni-yml"},
 		{"pg-test-1-packages", "pg-test-1-createcluster-conf"},
-		{"pg-test-1-postgres-on-role-change", "pg-test-1"},
-		{"pg-test-1-postgres-patroni-yml", "pg-test-1-postgres-on-role-change"},
+		{"pg-test-1-postgres-callback", "pg-test-1"},
+		{"pg-test-1-postgres-patroni-yml", "pg-test-1-postgres-callback"},
 		{"pg-test-2-user-test", "pg-test-2-base-roles"},
 		{"pg-test-2-base-roles", "pg-test-3-postgres"},
 		{"pg-test-1-haproxy-service", "pg-test-1-haproxy-replica"},
@@ -125,7 +125,7 @@ func TestOrdering(t *testing.T) {
 		{"pg-test-1-postgres-service", "pg-test-etcd-user"},
 		{"pg-test-2-vip-manager-service", "pg-test-etcd-user"},
 		{"pg-meta-1-postgres-service", "pg-meta-etcd-user"},
-		{"pg-meta-1-postgres-on-role-change", "infra-1"},
+		{"pg-meta-1-postgres-callback", "infra-1"},
 		{"pg-test-dns-infra-1", "infra-1-dnsmasq"},
 	}
 	for _, c := range cases {

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Managed by pgsvc: Patroni's callback on pg-test-3; it runs as postgres after PostgreSQL stops,
+# starts, restarts or changes role (arguments: action, role, cluster), and keeps the node's
+# PgBouncer in step. Patroni kills a callback still running when the next one comes: each step
+# below can be cut and picked up by the next call.
+admin() {
+  # The user pgbouncer logs in to the admin console without a password over the unix socket,
+  # from PgBouncer's own OS user (postgres).
+  psql -X -q -h /var/run/postgresql -p 6432 -U pgbouncer -d pgbouncer -c "$1"
+}
+
+if [ "$1" = on_stop ]; then
+  case $2 in
+    primary|master|demoted)
+      # The primary stopped, most often to be demoted. PAUSE holds new queries in PgBouncer
+      # instead of failing them until PostgreSQL runs again. The marker tells the next call.
+      # Each database is paused on its own: PgBouncer refuses KILL while paused as a whole.
+      touch /var/run/postgresql/pgsvc-pgbouncer-paused
+      admin "PAUSE test"
+      admin "PAUSE postgres"
+      ;;
+  esac
+  exit 0
+fi
+
+case $2 in
+  primary|master) want=f ;;
+  *) want=t ;;
+esac
+i=0
+until [ "$(psql -X -A -t -h /var/run/postgresql -p 5432 -d postgres -c 'select pg_is_in_recovery()' 2>/dev/null)" = "$want" ]; do
+  i=$((i + 1))
+  if [ $i -ge 120 ]; then
+    echo "pgsvc: pg-test-3 is not in role $2 after 60s; PgBouncer goes on anyway" >&2
+    break
+  fi
+  sleep 0.5
+done
+if [ -e /var/run/postgresql/pgsvc-pgbouncer-paused ]; then
+  if [ $want = t ]; then
+    # Demoted: the held clients expect a primary. Hold them until every HAProxy has taken this
+    # node out of the primary services (5s after the pause at most), then close
+    # them, so that they reconnect to the new primary.
+    left=$(( $(stat -c %Y /var/run/postgresql/pgsvc-pgbouncer-paused) + 5 - $(date +%s) ))
+    [ $left -le 0 ] || sleep $left
+    admin "KILL test"
+    admin "KILL postgres"
+  fi
+  rm -f /var/run/postgresql/pgsvc-pgbouncer-paused
+  admin "RESUME test"
+  admin "RESUME postgres"
+fi
+# PgBouncer hands every new client the startup parameters it cached from its pool's first
+# server connection, in_hot_standby among them, so after a role change it would go on
+# announcing the old role. RECONNECT drops the cached parameters and closes each server
+# connection as soon as its client releases it.
+admin RECONNECT
