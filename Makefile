@@ -25,7 +25,8 @@ plugin_dir = $(PULUMI_HOME)/plugins/resource-$(1)-v$(2)
 ## Toolchain -----------------------------------------------------------------------------------
 tools: $(BIN)/pulumi $(BIN)/pulumi-language-go \
 	$(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command \
-	$(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random
+	$(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random \
+	$(call plugin_dir,tls,$(TLS_VERSION))/pulumi-resource-tls
 
 $(BIN)/pulumi: tools/cli/go.mod tools/cli/go.sum
 	cd tools/cli && go build -o $@ \
@@ -41,11 +42,16 @@ $(PLUGINS)/pulumi-resource-command: $(call sources,tools/command)
 $(PLUGINS)/pulumi-resource-random: $(call sources,tools/random)
 	OUT=$@ tools/random/build.sh
 
+$(PLUGINS)/pulumi-resource-tls: $(call sources,tools/tls)
+	cd tools/tls && go build -o $@ .
+
 # The engine finds language hosts next to the CLI, and resource plugins in PULUMI_HOME.
 $(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command: $(PLUGINS)/pulumi-resource-command $(BIN)/pulumi
 	pulumi plugin install resource command $(COMMAND_VERSION) --file $< --reinstall
 $(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random: $(PLUGINS)/pulumi-resource-random $(BIN)/pulumi
 	pulumi plugin install resource random $(RANDOM_VERSION) --file $< --reinstall
+$(call plugin_dir,tls,$(TLS_VERSION))/pulumi-resource-tls: $(PLUGINS)/pulumi-resource-tls $(BIN)/pulumi
+	pulumi plugin install resource tls $(TLS_VERSION) --file $< --reinstall
 
 ## Host packages the tests use: haproxy -c for the golden configs, sshd for the plugin tests,
 ## psql (libpq) as the second client of the access checks.
@@ -98,6 +104,7 @@ test-unit:
 test-tools: tools
 	cd tools/cli && $(GO_TEST) ./...
 	cd tools/command && $(GO_TEST) ./...
+	cd tools/tls && $(GO_TEST) ./...
 	cd tools/random && PULUMI_RESOURCE_RANDOM=$(PLUGINS)/pulumi-resource-random $(GO_TEST) ./...
 
 # Everything: unit and mock tests, the toolchain's own tests, then a deploy of the dev stack on
