@@ -121,7 +121,7 @@ func benchEdit(t *testing.T, r *Report, c *drill.Cluster) {
 	secs := Figure{Name: "config edit (one service's maxconn) converged", Unit: "s", Goal: "<= 10 s", Pass: func(m float64) bool { return m <= 10 }}
 	touched := Figure{Name: "resources touched by that edit", Unit: "", Goal: "HAProxy files only", Pass: func(float64) bool { return true }}
 	onlyHAProxy := true
-	for i := 0; i < reps; i++ {
+	for i := 0; i <= reps; i++ {
 		edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
 			cli.ClusterConfig(cfg, cli.TestCluster)["services"] = []any{map[string]any{"name": "bench", "port": 5441, "maxconn": 3000 + i}}
 		})

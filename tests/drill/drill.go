@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pgsvc/check"
+	"pgsvc/render"
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/outage"
@@ -137,8 +138,8 @@ func (c *Cluster) RestoreLeader(t *testing.T) {
 	c.Settle(t)
 }
 
-// settle waits until every member is healthy and the primary service reaches the leader from
-// every member's HAProxy.
+// settle waits until every member is healthy, the primary service reaches the leader from
+// every member's HAProxy, and no member's PgBouncer holds clients after a role change.
 func (c *Cluster) Settle(t *testing.T) {
 	t.Helper()
 	Eventually(t, 2*time.Minute, "a settled cluster", func() bool {
@@ -149,6 +150,9 @@ func (c *Cluster) Settle(t *testing.T) {
 		}
 		for _, m := range c.C.Members {
 			if c.LandsOn(m.IP, 5433) != leader {
+				return false
+			}
+			if _, err := cli.LabSSH(m.IP, "test ! -e "+render.PgBouncerPausedMarker); err != nil {
 				return false
 			}
 		}
