@@ -22,20 +22,21 @@ func main() {
 		if err != nil {
 			return fmt.Errorf("%s.privateKeyFile = %q: %w", stacks.KeySSH, spec.SSH.PrivateKeyFile, err)
 		}
-		clusters, err := components.Deploy(ctx, spec, pulumi.ToSecret(pulumi.String(key)).(pulumi.StringOutput))
+		d, err := components.Deploy(ctx, spec, pulumi.ToSecret(pulumi.String(key)).(pulumi.StringOutput))
 		if err != nil {
 			return err
 		}
 		outputs := pulumi.Map{}
 		for i := range spec.Clusters {
 			c := &spec.Clusters[i]
-			pc := clusters[c.Name]
+			pc := d.Clusters[c.Name]
 			outputs[c.Name] = pulumi.Map{
 				"serviceUrls": pc.ServiceURLs, "userPasswords": pc.UserPasswords,
 				"statsUrl": pc.StatsURL, "statsAuth": pc.StatsAuth, "vip": pulumi.String(c.VIP.Address),
 			}
 		}
 		ctx.Export("clusters", outputs)
+		ctx.Export("caCert", d.CACert)
 		return nil
 	})
 }

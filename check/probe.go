@@ -24,11 +24,21 @@ type Target struct {
 	Database string
 	// Attrs is libpq's target_session_attrs for a multi-host target; empty for any.
 	Attrs string
+	// SSLMode is libpq's sslmode (disable when empty); RootCert the CA file that verify-ca and
+	// verify-full check the server's certificate against.
+	SSLMode, RootCert string
 }
 
 // ConnInfo is the target as a libpq keyword/value string, without credentials.
 func (t Target) ConnInfo() string {
-	s := fmt.Sprintf("host=%s port=%d dbname=%s sslmode=disable connect_timeout=5", t.Host, t.Port, t.Database)
+	mode := t.SSLMode
+	if mode == "" {
+		mode = "disable"
+	}
+	s := fmt.Sprintf("host=%s port=%d dbname=%s sslmode=%s connect_timeout=5", t.Host, t.Port, t.Database, mode)
+	if t.RootCert != "" {
+		s += " sslrootcert=" + t.RootCert
+	}
 	if t.Attrs != "" {
 		s += " target_session_attrs=" + t.Attrs
 	}

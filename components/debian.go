@@ -67,6 +67,11 @@ func reloadIfActive(unit string) string {
 	return fmt.Sprintf("if systemctl is-active -q %[1]s; then systemctl reload %[1]s; fi", unit)
 }
 
+// reloadPostgres makes a running PostgreSQL reread its configuration and TLS files.
+func reloadPostgres(port int) string {
+	return fmt.Sprintf("if systemctl is-active -q patroni; then runuser -u postgres -- psql -X -q -h /var/run/postgresql -p %d -d postgres -c 'select pg_reload_conf()' >/dev/null || true; fi", port)
+}
+
 // restartIfActive restarts a running unit whose daemon cannot reload.
 func restartIfActive(unit string) string {
 	return fmt.Sprintf("if systemctl is-active -q %[1]s; then systemctl restart %[1]s; fi", unit)

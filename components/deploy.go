@@ -6,8 +6,15 @@ import (
 	"pgsvc/stacks"
 )
 
-// Deploy registers a stack's environment and its clusters, by cluster name.
-func Deploy(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput) (map[string]*PgCluster, error) {
+// Deployment is what a stack deployed: the CA certificate its clients verify servers with, and
+// its clusters by name.
+type Deployment struct {
+	CACert   pulumi.StringOutput
+	Clusters map[string]*PgCluster
+}
+
+// Deploy registers a stack's environment and its clusters.
+func Deploy(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput) (*Deployment, error) {
 	env, err := NewEnvironment(ctx, "env", &EnvironmentArgs{Spec: spec, PrivateKey: key})
 	if err != nil {
 		return nil, err
@@ -23,5 +30,5 @@ func Deploy(ctx *pulumi.Context, spec *stacks.Spec, key pulumi.StringInput) (map
 		clusters[c.Name] = pc
 		clients = append(clients, pc.DCSClients...)
 	}
-	return clusters, env.TurnOnAuth(ctx, clients)
+	return &Deployment{CACert: env.CA.CertPem, Clusters: clusters}, env.TurnOnAuth(ctx, clients)
 }

@@ -28,6 +28,10 @@ type Environment struct {
 	// EtcdRootPassword is etcd's root password (secret).
 	EtcdRootPassword pulumi.StringOutput
 	DNS              []*Dnsmasq
+	// CA issues every node's certificate; TLS holds each node's certificate files by every
+	// name the node goes by.
+	CA  *CA
+	TLS map[string]*NodeTLS
 }
 
 // NewEnvironment checks and prepares every node, then starts the DCS and DNS. Call TurnOnAuth
@@ -44,6 +48,12 @@ func NewEnvironment(ctx *pulumi.Context, name string, args *EnvironmentArgs, opt
 		return nil, err
 	}
 	env.Nodes = nodes
+	if env.CA, err = newCA(ctx, spec.TLS, env); err != nil {
+		return nil, err
+	}
+	if env.TLS, err = newNodeTLS(ctx, spec, nodes, env.CA, env); err != nil {
+		return nil, err
+	}
 	for _, m := range spec.Etcd.Members {
 		e, err := NewEtcd(ctx, m+"-etcd", &EtcdArgs{Spec: spec, Node: nodes[m], Member: m}, pulumi.Parent(env), legacy)
 		if err != nil {
@@ -66,6 +76,24 @@ func NewEnvironment(ctx *pulumi.Context, name string, args *EnvironmentArgs, opt
 		env.DNS = append(env.DNS, d)
 	}
 	return env, nil
+}
+
+// newNodeTLS issues every machine its certificate; the result holds each under every name the
+// machine goes by.
+func newNodeTLS(ctx *pulumi.Context, spec *stacks.Spec, nodes map[string]*Node, ca *CA, parent pulumi.Resource) (map[string]*NodeTLS, error) {
+	byIP := map[string]*NodeTLS{}
+	for _, m := range spec.Machines() {
+		t, err := NewNodeTLS(ctx, m.Name+"-tls", &NodeTLSArgs{Spec: spec, Machine: m, Node: nodes[m.Name], CA: ca}, pulumi.Parent(parent))
+		if err != nil {
+			return nil, err
+		}
+		byIP[m.IP] = t
+	}
+	out := map[string]*NodeTLS{}
+	for name, ip := range spec.NodeIPs() {
+		out[name] = byIP[ip]
+	}
+	return out, nil
 }
 
 // AuthNode is the etcd member that etcd's users and authentication are managed through.

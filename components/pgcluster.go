@@ -61,7 +61,7 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 	patroniSecrets := pw.Pick(render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI, render.SecretEtcdCluster)
 	for _, m := range members {
 		member := c.MemberName(m)
-		after := slices.Clone(dcs)
+		after := append(slices.Clone(dcs), env.TLS[member])
 		if primary != nil {
 			after = append(after, primary)
 		}
@@ -74,7 +74,7 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 		}
 		postgres = append(postgres, p)
 		pc.DCSClients = append(pc.DCSClients, p)
-		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p}}, pulumi.Parent(pc)); err != nil {
+		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p, env.TLS[member]}}, pulumi.Parent(pc)); err != nil {
 			return nil, err
 		}
 		if _, err := NewHAProxy(ctx, member+"-haproxy", &HAProxyArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(render.SecretHAProxy)}, pulumi.Parent(pc)); err != nil {

@@ -46,6 +46,13 @@ func derivedContent[T any](in pulumi.Output, fn func(T) render.File, zero T) con
 	return content{meta: fn(zero), text: text}
 }
 
+// secretDerived renders a file that carries a secret output, such as a private key.
+func secretDerived(in pulumi.StringOutput, fn func(string) render.File) content {
+	c := derivedContent(in, fn, "")
+	c.text = pulumi.ToSecret(c.text).(pulumi.StringOutput)
+	return c
+}
+
 // ownersDir records, per file path, the token of the command that wrote the file last.
 const ownersDir = "/var/lib/pgsvc/owners"
 

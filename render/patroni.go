@@ -39,6 +39,7 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 		"NoFailover":    m.Role == stacks.RoleOffline || m.Delay != "",
 		"NoLoadBalance": m.Delay != "",
 		"Callback":      PatroniCallbackPath,
+		"HBAHost":       hbaHost(c),
 	}
 	return File{Path: "/etc/patroni/config.yml", Mode: "0600", Owner: userPostgres, Group: userPostgres,
 		Content: execute("patroni.yml.tmpl", data), Secret: true}
@@ -69,7 +70,8 @@ const PgBouncerPausedMarker = "/var/run/postgresql/pgsvc-pgbouncer-paused"
 // PatroniDynamicConfig is the cluster-wide part of Patroni's configuration, which lives in the
 // DCS: patroni.yml seeds it at bootstrap, and later changes are applied with patronictl.
 func PatroniDynamicConfig(c *stacks.Cluster) []byte {
-	return execute("patroni-dynamic.yml.tmpl", c)
+	return execute("patroni-dynamic.yml.tmpl", map[string]any{"C": c,
+		"TLS": map[string]string{"Cert": ServerCertPath, "Key": PostgresKeyPath, "CA": CACertPath}})
 }
 
 func indent(s, prefix string) string {

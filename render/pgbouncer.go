@@ -15,6 +15,10 @@ func MaxClientConn(c *stacks.Cluster, nofile int) int {
 	return max(100, min(pigstyMaxClientConn, nofile-servers-100))
 }
 
+// pgbouncerTLSMode is client_tls_sslmode for each TLS mode. PgBouncer reaches PostgreSQL over its
+// unix socket, where TLS does not apply, so server_tls_sslmode stays disable.
+var pgbouncerTLSMode = map[string]string{stacks.TLSOff: "disable", stacks.TLSPrefer: "prefer", stacks.TLSRequire: "require"}
+
 // pgbouncerDatabases are the databases PgBouncer pools: the cluster's and postgres.
 func pgbouncerDatabases(c *stacks.Cluster) []string {
 	var names []string
@@ -36,7 +40,8 @@ func PgBouncerConfig(c *stacks.Cluster, nofile int) File {
 		}
 	}
 	data := map[string]any{"C": c, "MaxClientConn": MaxClientConn(c, nofile), "Admins": admins, "Stats": stats,
-		"Databases": pgbouncerDatabases(c)}
+		"Databases": pgbouncerDatabases(c), "TLSMode": pgbouncerTLSMode[c.TLS],
+		"TLS": map[string]string{"Cert": ServerCertPath, "Key": PostgresKeyPath, "CA": CACertPath}}
 	return File{Path: "/etc/pgbouncer/pgbouncer.ini", Mode: "0640", Owner: userPostgres, Group: userPostgres,
 		Content: execute("pgbouncer.ini.tmpl", data)}
 }
@@ -57,7 +62,7 @@ func PgBouncerUserlist(c *stacks.Cluster, sec Secrets) File {
 // PgBouncerHBA is /etc/pgbouncer/pgb_hba.conf: SCRAM from the allowed networks only.
 func PgBouncerHBA(c *stacks.Cluster) File {
 	return File{Path: "/etc/pgbouncer/pgb_hba.conf", Mode: "0640", Owner: userPostgres, Group: userPostgres,
-		Content: execute("pgbouncer-hba.conf.tmpl", c.AllowedNetworks)}
+		Content: execute("pgbouncer-hba.conf.tmpl", map[string]any{"Networks": c.AllowedNetworks, "Host": hbaHost(c)})}
 }
 
 func containsRole(u stacks.User, role string) bool {

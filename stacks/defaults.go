@@ -23,6 +23,8 @@ func applyDefaults(s *Spec) {
 	setDefault(&s.Etcd.ClientPort, 2379)
 	setDefault(&s.Etcd.PeerPort, 2380)
 	setDefault(&s.Etcd.API, DCSv2)
+	setDefault(&s.TLS.CADays, 3650)
+	setDefault(&s.TLS.CertDays, 825)
 	if s.Etcd.Members == nil {
 		s.Etcd.Members = defaultEtcdMembers(s)
 	}
@@ -30,6 +32,7 @@ func applyDefaults(s *Spec) {
 
 func applyClusterDefaults(c *Cluster) {
 	setDefault(&c.Version, 15)
+	setDefault(&c.TLS, TLSPrefer)
 	setDefault(&c.Ports.Postgres, 5432)
 	setDefault(&c.Ports.PgBouncer, 6432)
 	setDefault(&c.Ports.Patroni, 8008)

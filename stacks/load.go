@@ -26,6 +26,7 @@ func Load(get func(key string) (string, bool)) (*Spec, error) {
 		{KeySSH, &spec.SSH, true},
 		{KeyInfra, &raw.infra, false},
 		{KeyEtcd, &spec.Etcd, false},
+		{KeyTLS, &spec.TLS, false},
 		{KeyCluster, &raw.cluster, false},
 		{KeyClusters, &raw.clusters, false},
 	}

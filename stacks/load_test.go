@@ -129,6 +129,9 @@ func TestLoadRejects(t *testing.T) {
 		{"cluster name dot", func(c map[string]any) { cluster(c)["name"] = "pg.test" }, []string{"pgsvc:cluster.name", `"pg.test"`}},
 		{"version", func(c map[string]any) { cluster(c)["version"] = 16 }, []string{"pgsvc:cluster.version", "16"}},
 		{"rto", func(c map[string]any) { cluster(c)["rto"] = "quick" }, []string{"pgsvc:cluster.rto", `"quick"`}},
+		{"tls mode", func(c map[string]any) { cluster(c)["tls"] = "on" }, []string{"pgsvc:cluster.tls", `"on"`, "off, prefer, require"}},
+		{"cert outlives its CA", func(c map[string]any) { c[KeyTLS] = map[string]any{"caDays": 365, "certDays": 400} }, []string{"pgsvc:tls.certDays", "400", "caDays (365)"}},
+		{"ca days", func(c map[string]any) { c[KeyTLS] = map[string]any{"caDays": -1} }, []string{"pgsvc:tls.caDays", "-1"}},
 		{"port collision with postgres", func(c map[string]any) { at(c, KeyCluster, "services", 0)["port"] = 5432 }, []string{"pgsvc:cluster.services[0].port", "5432", "postgres"}},
 		{"port collision with ssh", func(c map[string]any) { at(c, KeyCluster, "services", 0)["port"] = 22 }, []string{"pgsvc:cluster.services[0].port", "22", "ssh"}},
 		{"port collision between services", func(c map[string]any) { at(c, KeyCluster, "services", 0)["port"] = 5433 }, []string{"pgsvc:cluster.services[0].port", "5433", "primary"}},
@@ -347,5 +350,29 @@ func TestMarkDownTime(t *testing.T) {
 				t.Errorf("MarkDownTime() = %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestServerNames(t *testing.T) {
+	spec, err := Load(getter(t, sandboxConfig(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct{ dns, ips string }{
+		"infra-1":   {"infra-1 localhost pg-meta pg-meta-1", "10.10.10.10 127.0.0.1"},
+		"pg-test-1": {"localhost pg-test pg-test-1", "10.10.10.11 10.10.10.3 127.0.0.1"},
+	}
+	for _, m := range spec.Machines() {
+		w, ok := want[m.Name]
+		if !ok {
+			continue
+		}
+		dns, ips := spec.ServerNames(m)
+		if got := strings.Join(dns, " "); got != w.dns {
+			t.Errorf("%s: DNS names %q, want %q", m.Name, got, w.dns)
+		}
+		if got := strings.Join(ips, " "); got != w.ips {
+			t.Errorf("%s: addresses %q, want %q", m.Name, got, w.ips)
+		}
 	}
 }

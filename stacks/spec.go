@@ -7,6 +7,7 @@ const (
 	KeySSH   = "pgsvc:ssh"
 	KeyInfra = "pgsvc:infra"
 	KeyEtcd  = "pgsvc:etcd"
+	KeyTLS   = "pgsvc:tls"
 	// KeyCluster holds a stack's only cluster; KeyClusters a list of clusters. A stack sets one.
 	KeyCluster  = "pgsvc:cluster"
 	KeyClusters = "pgsvc:clusters"
@@ -18,8 +19,26 @@ type Spec struct {
 	SSH      SSH
 	Infra    []Node
 	Etcd     Etcd
+	TLS      TLS
 	Clusters []Cluster
 }
+
+// TLS is the environment's certificate authority and the certificates it issues to the nodes.
+type TLS struct {
+	// Rotation is any label; changing it issues every node a new key and certificate (the CA
+	// stays).
+	Rotation string `json:"rotation"`
+	// CADays and CertDays are how long the CA and the node certificates are valid.
+	CADays   int `json:"caDays"`
+	CertDays int `json:"certDays"`
+}
+
+// TLS modes of a cluster's PostgreSQL and PgBouncer listeners.
+const (
+	TLSOff     = "off"
+	TLSPrefer  = "prefer"
+	TLSRequire = "require"
+)
 
 // Find is the cluster named name, or nil.
 func (s *Spec) Find(name string) *Cluster {
@@ -94,6 +113,9 @@ type Cluster struct {
 	AllowedNetworks []string `json:"allowedNetworks"`
 	// RemoveDataOnDestroy deletes the data directories on `pulumi destroy`.
 	RemoveDataOnDestroy bool `json:"removeDataOnDestroy"`
+	// TLS is off, prefer (clients choose) or require (plaintext refused) for clients of
+	// PostgreSQL and PgBouncer over the network.
+	TLS string `json:"tls"`
 }
 
 // Key is the config key the cluster came from: pgsvc:cluster, or pgsvc:clusters[i].

@@ -16,6 +16,7 @@ import (
 var (
 	dnsLabel      = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	dnsSuffix     = regexp.MustCompile(`^(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+	rotationLabel = regexp.MustCompile(`^[a-z0-9-]{0,32}$`)
 	sqlIdentifier = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 	unixUser      = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
 	ifaceName     = regexp.MustCompile(`^[a-zA-Z0-9_.-]{1,15}$`)
@@ -68,6 +69,7 @@ func validate(s *Spec) error {
 	validateSSH(&p, s.SSH)
 	nodes := validateNodes(&p, s)
 	validateEtcd(&p, s, nodes)
+	validateTLS(&p, s.TLS)
 	names := map[string]string{}
 	for i := range s.Clusters {
 		c := &s.Clusters[i]
@@ -82,6 +84,18 @@ func validate(s *Spec) error {
 	validateVIPs(&p, s, nodes)
 	validateSharedPorts(&p, s)
 	return errors.Join(p...)
+}
+
+func validateTLS(p *problems, t TLS) {
+	if t.CADays < 1 || t.CADays > 36500 {
+		p.add(KeyTLS+".caDays", t.CADays, "must be between 1 and 36500")
+	}
+	if t.CertDays < 1 || t.CertDays > t.CADays {
+		p.add(KeyTLS+".certDays", t.CertDays, "must be between 1 and caDays (%d): a certificate cannot outlive its CA", t.CADays)
+	}
+	if !rotationLabel.MatchString(t.Rotation) {
+		p.add(KeyTLS+".rotation", t.Rotation, "must be up to 32 lower-case letters, digits and '-'")
+	}
 }
 
 func validateSSH(p *problems, ssh SSH) {
@@ -214,6 +228,9 @@ func validateCluster(p *problems, c *Cluster) {
 	}
 	if _, ok := rtoPlans[c.RTO]; !ok {
 		p.add(key+".rto", c.RTO, "must be one of fast, norm, safe, wide")
+	}
+	if !slices.Contains([]string{TLSOff, TLSPrefer, TLSRequire}, c.TLS) {
+		p.add(key+".tls", c.TLS, "must be one of off, prefer, require")
 	}
 	if c.MaxLagOnFailover < 0 {
 		p.add(key+".maxLagOnFailover", c.MaxLagOnFailover, "must not be negative")

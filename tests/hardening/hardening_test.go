@@ -75,6 +75,34 @@ func containsAny(s string, secrets []string) bool {
 	return false
 }
 
+// privateKeys reads, from the state, a distinctive line of every private key the stack generated
+// (the first base64 line of its PEM body), to look for where the keys went.
+func privateKeys(t *testing.T, s *cli.Stack) []string {
+	t.Helper()
+	var out []string
+	for _, r := range resources(t, s) {
+		if r.Type != "tls:index/privateKey:PrivateKey" {
+			continue
+		}
+		var pemText string
+		switch v := r.Outputs["privateKeyPem"].(type) {
+		case string:
+			pemText = v
+		case map[string]any:
+			if p, ok := v["plaintext"].(string); ok {
+				_ = json.Unmarshal([]byte(p), &pemText)
+			}
+		}
+		if lines := strings.Split(pemText, "\n"); len(lines) > 2 {
+			out = append(out, lines[1])
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("found no private key in the state")
+	}
+	return out
+}
+
 // TestSecretsAudit looks for every generated password where none may be: the encrypted state,
 // the CLI's output, remote command lines (in the state and on the nodes while a password is
 // rotated), and node files that are not 0600/0640 and owned by their service.
@@ -109,7 +137,8 @@ func TestSecretsAudit(t *testing.T) {
 	upOut := rotated.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	stop()
 	wg.Wait()
-	secrets := generated(t, c.Stack)
+	keys := privateKeys(t, c.Stack)
+	secrets := append(generated(t, c.Stack), keys...)
 
 	if containsAny(upOut, secrets) || containsAny(rotated.MustRun(t, 5*time.Minute, "preview", "--diff"), secrets) {
 		t.Error("the CLI printed a generated password")
@@ -128,17 +157,14 @@ func TestSecretsAudit(t *testing.T) {
 		}
 	}
 
-	// Files holding a password: only 0600/0640, owned by their service user.
+	// Files holding a password: only 0600/0640, owned by their service user; a private key: 0600.
 	nodes := []string{c.Spec.Infra[0].IP}
 	for _, m := range c.C.Members {
 		nodes = append(nodes, m.IP)
 	}
 	for _, ip := range nodes {
-		cmd := exec.Command("ssh", "-i", cli.LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "root@"+ip,
-			`grep -rlsF -f /dev/stdin /etc /var/lib/pgsvc /var/lib/postgresql /var/lib/etcd /run /tmp /root | while read -r f; do stat -c '%a %U %G %n' "$f"; done`)
-		cmd.Stdin = strings.NewReader(strings.Join(secrets, "\n") + "\n")
-		out, _ := cmd.Output()
-		files := strings.Split(strings.TrimSpace(string(out)), "\n")
+		out, _ := labGrep(ip, secrets)
+		files := strings.Split(strings.TrimSpace(out), "\n")
 		for _, line := range files {
 			if line == "" {
 				continue
@@ -151,11 +177,26 @@ func TestSecretsAudit(t *testing.T) {
 				owners = []string{"etcd"}
 			}
 			if (mode != "600" && mode != "640") || !slices.Contains(owners, user) {
-				t.Errorf("%s: %s holds a password with mode %s owner %s", ip, f[3], mode, user)
+				t.Errorf("%s: %s holds a secret with mode %s owner %s", ip, f[3], mode, user)
 			}
 		}
-		t.Logf("%s: files holding a generated password: %v", ip, files)
+		t.Logf("%s: files holding a generated password or key: %v", ip, files)
+		out, _ = labGrep(ip, keys)
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if f := strings.Fields(line); len(f) == 4 && f[0] != "600" {
+				t.Errorf("%s: %s holds a private key with mode %s (owner %s), want 600", ip, f[3], f[0], f[1])
+			}
+		}
 	}
+}
+
+// labGrep lists, as "mode user group path", the files on a node that hold any of patterns.
+func labGrep(ip string, patterns []string) (string, error) {
+	cmd := exec.Command("ssh", "-i", cli.LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "root@"+ip,
+		`grep -rlsF -f /dev/stdin /etc /var/lib/pgsvc /var/lib/postgresql /var/lib/etcd /run /tmp /root | while read -r f; do stat -c '%a %U %G %n' "$f"; done`)
+	cmd.Stdin = strings.NewReader(strings.Join(patterns, "\n") + "\n")
+	out, err := cmd.Output()
+	return string(out), err
 }
 
 // TestEtcdAuth: anonymous clients get nothing from etcd in either API, and the cluster's own

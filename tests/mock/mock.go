@@ -49,6 +49,12 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	switch args.TypeToken {
 	case "random:index/randomPassword:RandomPassword":
 		outs["result"] = resource.NewStringProperty("pw-" + args.Name)
+	case "tls:index/privateKey:PrivateKey":
+		outs["privateKeyPem"] = resource.MakeSecret(resource.NewStringProperty("key of " + args.Name + "\n"))
+	case "tls:index/certRequest:CertRequest":
+		outs["certRequestPem"] = resource.NewStringProperty("request of " + args.Name + "\n")
+	case "tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert":
+		outs["certPem"] = resource.NewStringProperty("certificate " + args.Name + "\n")
 	case "command:remote:Command":
 		if strings.HasSuffix(args.Name, "-facts") {
 			outs["stdout"] = resource.NewStringProperty(NoFile + "\n")

@@ -97,6 +97,7 @@ func TestExpectedFilesPerNode(t *testing.T) {
 	files := nodeFiles(t, spec, deploy(t, spec))
 	member := []string{
 		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml", "/etc/patroni/callback.sh",
+		"/etc/pgsvc/tls/ca.crt", "/etc/pgsvc/tls/server.crt", "/etc/pgsvc/tls/postgres.key",
 		"/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt", "/etc/pgbouncer/pgb_hba.conf",
 		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", "/etc/systemd/system/patroni.service.d/pgsvc-pgbouncer.conf",
 		"/etc/haproxy/haproxy.cfg", "/etc/haproxy/pgsvc-hold.lua", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",

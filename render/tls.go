@@ -1,0 +1,34 @@
+package render
+
+import "pgsvc/stacks"
+
+// Where each node keeps the environment's CA certificate and its own key and certificate.
+const (
+	TLSDir          = "/etc/pgsvc/tls"
+	CACertPath      = TLSDir + "/ca.crt"
+	ServerCertPath  = TLSDir + "/server.crt"
+	PostgresKeyPath = TLSDir + "/postgres.key"
+)
+
+// CACert is the environment's CA certificate, which every client may read.
+func CACert(pem string) File {
+	return File{Path: CACertPath, Mode: "0644", Owner: userRoot, Group: userRoot, Content: []byte(pem)}
+}
+
+// ServerCert is the node's certificate, signed by the CA.
+func ServerCert(pem string) File {
+	return File{Path: ServerCertPath, Mode: "0644", Owner: userRoot, Group: userRoot, Content: []byte(pem)}
+}
+
+// PostgresKey is the node's private key as PostgreSQL and PgBouncer (both run as postgres) read it.
+func PostgresKey(pem string) File {
+	return File{Path: PostgresKeyPath, Mode: "0600", Owner: userPostgres, Group: userPostgres, Content: []byte(pem), Secret: true}
+}
+
+// hbaHost is the pg_hba connection type of network clients: hostssl refuses plaintext.
+func hbaHost(c *stacks.Cluster) string {
+	if c.TLS == stacks.TLSRequire {
+		return "hostssl"
+	}
+	return "host"
+}

@@ -1,0 +1,135 @@
+package e2e
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pgsvc/check"
+	"pgsvc/stacks"
+	"pgsvc/tests/cli"
+	"pgsvc/tests/drill"
+)
+
+// caFile writes the stack's caCert output to a file for sslrootcert.
+func caFile(t *testing.T, s *cli.Stack) string {
+	t.Helper()
+	var outs struct {
+		CACert string `json:"caCert"`
+	}
+	s.Outputs(t, &outs)
+	if !strings.Contains(outs.CACert, "BEGIN CERTIFICATE") {
+		t.Fatalf("caCert output is not a certificate: %q", outs.CACert)
+	}
+	return writeTemp(t, "ca.crt", outs.CACert)
+}
+
+func writeTemp(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// withTLS sets sslmode and the CA file on every route.
+func withTLS(routes []check.Route, mode, rootCert string) {
+	for i := range routes {
+		routes[i].SSLMode, routes[i].RootCert = mode, rootCert
+	}
+}
+
+// TestTLSVerifyFull runs the full access matrix of every cluster with sslmode=verify-full and
+// the stack's CA: every seed host form (cluster name, VIP, instance names and addresses) and
+// port, and the multi-host URLs, through libpq and pgx, land where they should.
+func TestTLSVerifyFull(t *testing.T) {
+	s := cli.DevStack(t)
+	ca := caFile(t, s)
+	spec := s.Spec(t)
+	ctx := context.Background()
+	for i := range spec.Clusters {
+		c := &spec.Clusters[i]
+		if c.TLS == stacks.TLSOff {
+			continue
+		}
+		var outs outputs
+		s.ClusterOutputs(t, c.Name, &outs)
+		routes := check.Plan(c, check.ReadState(ctx, c), check.HostForms(c, true), outs.UserPasswords)
+		withTLS(routes, "verify-full", ca)
+		check.Run(ctx, routes, check.Resolver(spec.Infra[0].IP))
+		var report strings.Builder
+		if bad := check.Report(&report, routes); bad > 0 {
+			t.Errorf("%s: %d routes wrong with sslmode=verify-full:\n%s", c.Name, bad, report.String())
+		}
+	}
+}
+
+// TestTLSWrongCARefused: a server certificate that another CA would have to vouch for is
+// refused by both clients, on PostgreSQL, PgBouncer and a service port.
+func TestTLSWrongCARefused(t *testing.T) {
+	spec, c, outs := deployed(t, cli.TestCluster)
+	other := writeTemp(t, "other-ca.crt", otherCA(t))
+	for _, port := range []int{c.Ports.Postgres, c.Ports.PgBouncer, 5433} {
+		for _, client := range []string{check.ClientLibpq, check.ClientPgx} {
+			user := c.ServiceUser("primary")
+			target := check.Target{Host: c.Members[0].IP, Port: port, User: user, Password: outs.UserPasswords[user],
+				Database: c.Database(), SSLMode: "verify-full", RootCert: other}
+			l := check.Probe(context.Background(), client, target, check.Resolver(spec.Infra[0].IP))
+			if l.Err == nil {
+				t.Errorf("%s:%d through %s: connected with a CA that did not issue the server's certificate", target.Host, port, client)
+			} else if !strings.Contains(strings.ToLower(l.Err.Error()), "certificate") {
+				t.Errorf("%s:%d through %s: refused, but not for the certificate: %v", target.Host, port, client, l.Err)
+			}
+		}
+	}
+}
+
+// otherCA is a CA certificate that has nothing to do with the stack.
+func otherCA(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "pgsvc CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+// TestTLSRequire turns tls to require on pg-test: plaintext is refused on PostgreSQL, PgBouncer
+// and the services, while verify-full keeps working.
+func TestTLSRequire(t *testing.T) {
+	c := drill.Setup(t)
+	ca := caFile(t, c.Stack)
+	c.DeployWith(t, func(cl map[string]any) { cl["tls"] = stacks.TLSRequire })
+	ip := c.IP(c.Leader())
+	for _, port := range []int{c.C.Ports.Postgres, c.C.Ports.PgBouncer, 5433, 5436} {
+		for _, client := range []string{check.ClientLibpq, check.ClientPgx} {
+			plain := c.Target(ip, port)
+			if l := check.Probe(context.Background(), client, plain, nil); l.Err == nil {
+				t.Errorf("%s:%d through %s: a plaintext connection was accepted under tls: require", ip, port, client)
+			}
+			secure := plain
+			secure.SSLMode, secure.RootCert = "verify-full", ca
+			if l := check.Probe(context.Background(), client, secure, nil); l.Err != nil {
+				t.Errorf("%s:%d through %s: verify-full refused under tls: require: %v", ip, port, client, l.Err)
+			}
+		}
+	}
+}
