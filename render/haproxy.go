@@ -14,7 +14,8 @@ const HAProxyServicesDir = "/etc/haproxy/services"
 
 // HAProxyConfig is /etc/haproxy/haproxy.cfg: global settings, defaults and the stats page.
 func HAProxyConfig(c *stacks.Cluster, sec Secrets) File {
-	data := map[string]any{"C": c, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile, "Lua": HAProxyHoldPath}
+	data := map[string]any{"C": c, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile, "Lua": HAProxyHoldPath,
+		"StatSocket": HAProxyStatSocket}
 	return File{Path: "/etc/haproxy/haproxy.cfg", Mode: "0640", Owner: userRoot, Group: groupHAProxy,
 		Content: execute("haproxy.cfg.tmpl", data), Secret: true}
 }
@@ -32,11 +33,12 @@ func HAProxyService(c *stacks.Cluster, svc stacks.Service) File {
 		"Options": c.ServerOptions(svc), "DestPort": c.DestPort(svc), "PatroniPort": c.Ports.Patroni,
 		"Main": backend(section, svc.Check, c.Servers(svc)),
 	}
-	data["HoldBackends"] = section
-	if backup := c.BackupServers(svc); len(backup) > 0 {
-		data["Main"] = backend(section+"-main", svc.Check, c.Servers(svc))
-		data["Backup"] = backend(section+"-backup", svc.BackupCheck, backup)
-		data["HoldBackends"] = section + "-main," + section + "-backup"
+	main, backup := haproxyBackends(c, svc)
+	data["HoldBackends"] = main
+	if backup != "" {
+		data["Main"] = backend(main, svc.Check, c.Servers(svc))
+		data["Backup"] = backend(backup, svc.BackupCheck, c.BackupServers(svc))
+		data["HoldBackends"] = main + "," + backup
 	}
 	// The inspect delay bounds the hold action; it must outlast it, or the action is cut short.
 	data["InspectDelay"] = svc.HoldMillis() + 1000
@@ -56,6 +58,36 @@ func HAProxyHold() File {
 // holdPollMillis is how often a held connection looks for a server: a tenth of HAProxy's
 // fastest check interval, so it adds little to the wait.
 const holdPollMillis = 50
+
+// haproxyBackends names a service's backends: the listen section itself, or, with backup servers,
+// its main and backup backends.
+func haproxyBackends(c *stacks.Cluster, svc stacks.Service) (main, backup string) {
+	section := c.Name + "-" + svc.Name
+	if len(c.BackupServers(svc)) == 0 {
+		return section, ""
+	}
+	return section + "-main", section + "-backup"
+}
+
+// primaryBackends are the backends that route by /primary: a demoted primary is out of them once
+// HAProxy's checks have seen it go.
+func primaryBackends(c *stacks.Cluster) []string {
+	var out []string
+	for _, svc := range c.AllServices() {
+		main, backup := haproxyBackends(c, svc)
+		if svc.Check == "/primary" {
+			out = append(out, main)
+		}
+		if backup != "" && svc.BackupCheck == "/primary" {
+			out = append(out, backup)
+		}
+	}
+	return out
+}
+
+// HAProxyStatSocket answers read-only stats queries (level user) for the postgres group: the
+// Patroni callback reads from it when its member has left the primary services.
+const HAProxyStatSocket = "/run/haproxy/pgsvc-stat.sock"
 
 // HAProxyDropIn makes Debian's haproxy.service load the services directory too, for start and
 // for the validation that runs before every reload.

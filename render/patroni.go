@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"pgsvc/stacks"
@@ -53,7 +52,8 @@ func PatroniCallback(c *stacks.Cluster, m stacks.Member) File {
 	data := map[string]any{
 		"Name": c.MemberName(m), "Postgres": c.Ports.Postgres, "PgBouncer": c.Ports.PgBouncer,
 		"Marker": PgBouncerPausedMarker, "Databases": pgbouncerDatabases(c),
-		"MarkDownSeconds": int(math.Ceil(c.MarkDownTime().Seconds())) + 1,
+		"StatSocket": HAProxyStatSocket, "PrimaryBackends": primaryBackends(c),
+		"Spread": fmt.Sprintf("%g", c.CheckSpread().Seconds()),
 	}
 	return File{Path: PatroniCallbackPath, Mode: "0755", Owner: userRoot, Group: userRoot,
 		Content: execute("patroni-callback.sh.tmpl", data)}

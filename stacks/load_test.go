@@ -330,49 +330,25 @@ func TestServiceUser(t *testing.T) {
 	}
 }
 
-func TestMarkDownTime(t *testing.T) {
+func TestCheckSpread(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		rto     string
 		options string
 		want    time.Duration
 	}{
-		{"norm plan", "norm", "", 4 * time.Second},
-		{"fast plan", "fast", "", 2 * time.Second},
-		{"wide plan", "wide", "", 8 * time.Second},
-		{"slower service options win", "fast", "inter 3s fastinter 1500ms fall 4", 7500 * time.Millisecond},
-		{"bare numbers are ms", "fast", "inter 3000 fall 2", 6 * time.Second},
-		{"haproxy defaults", "fast", "weight 10", 6 * time.Second},
+		{"norm plan", "norm", "", time.Second},
+		{"fast plan", "fast", "", 500 * time.Millisecond},
+		{"wide plan", "wide", "", 2 * time.Second},
+		{"slower service options win", "fast", "inter 3s fastinter 1500ms fall 4", 1500 * time.Millisecond},
+		{"bare numbers are ms", "fast", "inter 3000 fall 2", 3 * time.Second},
+		{"haproxy defaults", "fast", "weight 10", 2 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &Cluster{RTO: tc.rto, Services: []Service{{Name: "mine", Options: tc.options}}}
-			if got := c.MarkDownTime(); got != tc.want {
-				t.Errorf("MarkDownTime() = %s, want %s", got, tc.want)
+			if got := c.CheckSpread(); got != tc.want {
+				t.Errorf("CheckSpread() = %s, want %s", got, tc.want)
 			}
 		})
-	}
-}
-
-func TestServerNames(t *testing.T) {
-	spec, err := Load(getter(t, sandboxConfig(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]struct{ dns, ips string }{
-		"infra-1":   {"infra-1 localhost pg-meta pg-meta-1", "10.10.10.10 127.0.0.1"},
-		"pg-test-1": {"localhost pg-test pg-test-1", "10.10.10.11 10.10.10.3 127.0.0.1"},
-	}
-	for _, m := range spec.Machines() {
-		w, ok := want[m.Name]
-		if !ok {
-			continue
-		}
-		dns, ips := spec.ServerNames(m)
-		if got := strings.Join(dns, " "); got != w.dns {
-			t.Errorf("%s: DNS names %q, want %q", m.Name, got, w.dns)
-		}
-		if got := strings.Join(ips, " "); got != w.ips {
-			t.Errorf("%s: addresses %q, want %q", m.Name, got, w.ips)
-		}
 	}
 }

@@ -51,28 +51,24 @@ func (p RTOPlan) ServerOptions() string {
 		p.Inter, p.FastInter, p.DownInter, p.Rise, p.Fall)
 }
 
-// MarkDownTime is the longest any service's HAProxy takes to take a member out once its check
-// starts failing: one check interval, then fall-1 more at the fast interval.
-func (c *Cluster) MarkDownTime() time.Duration {
+// CheckSpread is the longest fast check interval of any service: HAProxies on different members
+// check on their own clocks, so one sees a member go down up to that much after another.
+func (c *Cluster) CheckSpread() time.Duration {
 	var longest time.Duration
 	for _, s := range c.AllServices() {
-		o := serverTimings(c.ServerOptions(s))
-		if d := o.inter + time.Duration(o.fall-1)*o.fastInter; d > longest {
-			longest = d
-		}
+		longest = max(longest, serverTimings(c.ServerOptions(s)).fastInter)
 	}
 	return longest
 }
 
 type timings struct {
 	inter, fastInter time.Duration
-	fall             int
 }
 
-// serverTimings reads inter, fastinter and fall from HAProxy server options, with HAProxy's
-// defaults for those not given (inter 2s, fastinter = inter, fall 3). Bare numbers are ms.
+// serverTimings reads inter and fastinter from HAProxy server options, with HAProxy's defaults
+// for those not given (inter 2s, fastinter = inter). Bare numbers are ms.
 func serverTimings(options string) timings {
-	t := timings{inter: 2 * time.Second, fall: 3}
+	t := timings{inter: 2 * time.Second}
 	words := strings.Fields(options)
 	for i := 0; i+1 < len(words); i++ {
 		switch words[i] {
@@ -80,10 +76,6 @@ func serverTimings(options string) timings {
 			t.inter = haproxyDuration(words[i+1], t.inter)
 		case "fastinter":
 			t.fastInter = haproxyDuration(words[i+1], t.fastInter)
-		case "fall":
-			if n, err := strconv.Atoi(words[i+1]); err == nil && n > 0 {
-				t.fall = n
-			}
 		}
 	}
 	if t.fastInter == 0 {

@@ -3,10 +3,11 @@ package stacks
 import "slices"
 
 // ServerNames are the names and addresses a machine's certificate covers: every name a client
-// may reach it by with sslmode=verify-full. That is the machine's own names and address, each
-// instance it runs (bare and with its cluster's DNS suffix), the cluster's name (bare and
-// suffixed) and VIP, since services and DNS send those to whichever member serves, and the
-// loopback forms for local clients.
+// may reach it by with sslmode=verify-full. That is the machine's own names and address, the
+// loopback forms, and, on a member, every host form of its cluster: any member's name (bare and
+// with the cluster's DNS suffix) and address, the cluster's name and VIP. Every member's HAProxy
+// routes services to whichever member serves, and DNS and the VIP follow the primary, so a
+// client that asked for one member may be answered by another.
 func (s *Spec) ServerNames(m Machine) (dns, ips []string) {
 	dns = []string{m.Name, "localhost"}
 	ips = []string{m.IP, "127.0.0.1"}
@@ -17,14 +18,16 @@ func (s *Spec) ServerNames(m Machine) (dns, ips []string) {
 	}
 	for ci := range s.Clusters {
 		c := &s.Clusters[ci]
+		if !slices.ContainsFunc(c.Members, func(mem Member) bool { return mem.IP == m.IP }) {
+			continue
+		}
+		dns = append(dns, c.Name, c.Name+c.DNS.Suffix)
 		for _, mem := range c.Members {
-			if mem.IP != m.IP {
-				continue
-			}
-			dns = append(dns, c.MemberName(mem), c.MemberName(mem)+c.DNS.Suffix, c.Name, c.Name+c.DNS.Suffix)
-			if c.VIP.Enabled {
-				ips = append(ips, c.VIP.Address)
-			}
+			dns = append(dns, c.MemberName(mem), c.MemberName(mem)+c.DNS.Suffix)
+			ips = append(ips, mem.IP)
+		}
+		if c.VIP.Enabled {
+			ips = append(ips, c.VIP.Address)
 		}
 	}
 	return compactSorted(dns), compactSorted(ips)

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -19,6 +20,7 @@ import (
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/outage"
 )
 
 // caFile writes the stack's caCert output to a file for sslrootcert.
@@ -130,6 +132,56 @@ func TestTLSRequire(t *testing.T) {
 			if l := check.Probe(context.Background(), client, secure, nil); l.Err != nil {
 				t.Errorf("%s:%d through %s: verify-full refused under tls: require: %v", ip, port, client, l.Err)
 			}
+		}
+	}
+}
+
+// servedSerial is the serial number of the certificate the server at host:port presents.
+func servedSerial(t *testing.T, target check.Target) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := outage.Connect(ctx, target)
+	if err != nil {
+		t.Fatalf("%s:%d: %v", target.Host, target.Port, err)
+	}
+	defer conn.Close(ctx)
+	tc, ok := conn.PgConn().Conn().(*tls.Conn)
+	if !ok {
+		t.Fatalf("%s:%d: the connection is not TLS", target.Host, target.Port)
+	}
+	return tc.ConnectionState().PeerCertificates[0].SerialNumber.String()
+}
+
+// TestTLSRotation changes pgsvc:tls.rotation while a client writes every 50 ms through the VIP
+// with verify-full: every node gets a new certificate, PostgreSQL and PgBouncer serve it after a
+// reload, and the client sees no error.
+func TestTLSRotation(t *testing.T) {
+	c := drill.Setup(t)
+	ca := caFile(t, c.Stack)
+	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
+	leader := c.IP(c.Leader())
+	secure := func(host string, port int) check.Target {
+		target := c.Target(host, port)
+		target.SSLMode, target.RootCert = "verify-full", ca
+		return target
+	}
+	ports := []int{c.C.Ports.Postgres, c.C.Ports.PgBouncer}
+	before := map[int]string{}
+	for _, p := range ports {
+		before[p] = servedSerial(t, secure(leader, p))
+	}
+	rotated := c.Stack.WithConfig(t, func(cfg map[string]any) { cfg[stacks.KeyTLS] = map[string]any{"rotation": "e2e"} })
+	res := drill.WriteThrough(t, secure(c.C.VIP.Address, 5433), time.Second, time.Second, func() {
+		rotated.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	})
+	t.Logf("rotation: %d writes acknowledged, %d failed, longest gap %.2fs", len(res.Acked), res.Failed, res.MaxGap.Seconds())
+	if res.Failed > 0 {
+		t.Errorf("%d writes failed during the rotation:\n%s", res.Failed, strings.Join(res.Failures, "\n"))
+	}
+	for _, p := range ports {
+		if after := servedSerial(t, secure(leader, p)); after == before[p] {
+			t.Errorf("%s:%d still serves certificate %s after the rotation", leader, p, after)
 		}
 	}
 }

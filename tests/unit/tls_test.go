@@ -19,15 +19,15 @@ func strs(v resource.PropertyValue) []string {
 	return out
 }
 
-// TestCertificatesCoverEveryHostForm: each node's certificate request names every host form a
-// client may verify against.
+// TestCertificatesCoverEveryHostForm: each node's certificate request names every host form of
+// its cluster, since any of them may route to it.
 func TestCertificatesCoverEveryHostForm(t *testing.T) {
 	res := deploy(t, devSpec(t))
 	for _, tc := range []struct {
 		csr      string
 		dns, ips []string
 	}{
-		{"pg-test-1-tls-csr", []string{"pg-test", "pg-test-1", "localhost"}, []string{"10.213.0.11", "10.213.0.3", "127.0.0.1"}},
+		{"pg-test-1-tls-csr", []string{"pg-test", "pg-test-1", "pg-test-2", "pg-test-3", "localhost"}, []string{"10.213.0.11", "10.213.0.12", "10.213.0.13", "10.213.0.3", "127.0.0.1"}},
 		{"infra-1-tls-csr", []string{"infra-1", "pg-meta", "pg-meta-1"}, []string{"10.213.0.10"}},
 	} {
 		r, ok := res[tc.csr]

@@ -36,13 +36,30 @@ until [ "$(psql -X -A -t -h /var/run/postgresql -p 5432 -d postgres -c 'select p
   fi
   sleep 0.5
 done
+# out_of_primary: the node's HAProxy has taken this member out of every backend that routes by
+# /primary.
+out_of_primary() {
+  echo "show stat" | socat -t 2 stdio unix-connect:/run/haproxy/pgsvc-stat.sock 2>/dev/null |
+    awk -F, -v m=pg-test-1 -v bks=pg-test-primary,pg-test-default '
+      BEGIN { n = split(bks, b, ","); for (i = 1; i <= n; i++) want[b[i]] = 1 }
+      want[$1] && $2 == m { seen++; if ($18 !~ /^(DOWN|MAINT)/) up = 1 }
+      END { exit !(seen > 0 && !up) }'
+}
 if [ -e /var/run/postgresql/pgsvc-pgbouncer-paused ]; then
   if [ $want = t ]; then
-    # Demoted: the held clients expect a primary. Hold them until every HAProxy has taken this
-    # node out of the primary services (5s after the pause at most), then close
-    # them, so that they reconnect to the new primary.
-    left=$(( $(stat -c %Y /var/run/postgresql/pgsvc-pgbouncer-paused) + 5 - $(date +%s) ))
-    [ $left -le 0 ] || sleep $left
+    # Demoted: the held clients expect a primary. Hold them until HAProxy has taken this member
+    # out of the primary services (the other members' HAProxies check on their own clocks: give
+    # them 1s more), then close them, so that they reconnect to the new primary.
+    i=0
+    until out_of_primary; do
+      i=$((i + 1))
+      if [ $i -ge 600 ]; then
+        echo "pgsvc: HAProxy still routes to pg-test-1 as primary after 60s" >&2
+        break
+      fi
+      sleep 0.1
+    done
+    sleep 1
     admin "KILL test"
     admin "KILL postgres"
   fi
