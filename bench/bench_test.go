@@ -41,6 +41,7 @@ func TestBench(t *testing.T) {
 	benchEdit(t, r, c)
 	benchDataPath(t, r, c)
 	benchOutage(t, r, c)
+	benchRotation(t, r, c)
 	benchScale(t, r, spec)
 }
 
@@ -148,13 +149,13 @@ func benchEdit(t *testing.T, r *Report, c *drill.Cluster) {
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+)`)
 
-// pgbench runs pgbench through host:port as the test user and returns its output.
-func pgbench(t *testing.T, c *drill.Cluster, host string, port int, args ...string) []byte {
+// pgbench runs pgbench through host:port as the test user with sslmode and returns its output.
+func pgbench(t *testing.T, c *drill.Cluster, host string, port int, sslmode string, args ...string) []byte {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "pgbench", append([]string{"-h", host, "-p", strconv.Itoa(port), "-U", "test"}, append(args, "test")...)...)
-	cmd.Env = append(os.Environ(), "PGPASSWORD="+c.Creds["test"], "PGSSLMODE=disable")
+	cmd.Env = append(os.Environ(), "PGPASSWORD="+c.Creds["test"], "PGSSLMODE="+sslmode)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("pgbench %v: %v\n%s", args, err, out)
@@ -163,9 +164,9 @@ func pgbench(t *testing.T, c *drill.Cluster, host string, port int, args ...stri
 }
 
 // tps runs a pgbench benchmark and returns its transactions per second.
-func tps(t *testing.T, c *drill.Cluster, host string, port int, args ...string) float64 {
+func tps(t *testing.T, c *drill.Cluster, host string, port int, sslmode string, args ...string) float64 {
 	t.Helper()
-	out := pgbench(t, c, host, port, args...)
+	out := pgbench(t, c, host, port, sslmode, args...)
 	m := tpsLine.FindSubmatch(out)
 	if m == nil {
 		t.Fatalf("pgbench printed no tps:\n%s", out)
@@ -179,35 +180,42 @@ func benchDataPath(t *testing.T, r *Report, c *drill.Cluster) {
 		t.Fatal("pgbench is not installed (make bench installs postgresql-15 for it)")
 	}
 	primary := c.IP(c.Leader())
-	pgbench(t, c, primary, 5436, "-i", "-q", "-s", "10")
+	pgbench(t, c, primary, 5436, "disable", "-i", "-q", "-s", "10")
 	paths := []struct {
 		port int
 		name string
 	}{{5432, "direct postgres 5432"}, {5433, "primary service 5433"}, {6432, "pgbouncer 6432"}, {5436, "default service 5436"}}
 	modes := []struct {
-		name string
-		args []string
-	}{{"select-only", nil}, {"select-only, new connection per transaction (-C)", []string{"-C"}}}
+		name, sslmode string
+		args          []string
+	}{
+		{"select-only", "disable", nil},
+		{"select-only, new connection per transaction (-C)", "disable", []string{"-C"}},
+		{"select-only, TLS", "require", nil},
+		{"select-only, new connection per transaction (-C), TLS", "require", []string{"-C"}},
+	}
 	for _, mode := range modes {
 		figures := map[int]*Figure{}
 		for _, p := range paths {
 			figures[p.port] = &Figure{Name: fmt.Sprintf("TPS %s, %s", mode.name, p.name), Unit: "tps"}
 		}
 		ratio := Figure{Name: fmt.Sprintf("TPS ratio 5433 / 5432, %s", mode.name), Unit: "x"}
-		if mode.args == nil {
+		switch {
+		case mode.sslmode != "disable":
+		case mode.args == nil:
 			ratio.Goal, ratio.Pass = ">= 0.6x", func(m float64) bool { return m >= 0.6 }
-		} else {
+		default:
 			ratio.Goal, ratio.Pass = ">= 2x", func(m float64) bool { return m >= 2 }
 		}
 		for i := 0; i < reps; i++ {
 			got := map[int]float64{}
 			for _, p := range paths {
-				got[p.port] = tps(t, c, primary, p.port, append([]string{"-n", "-S", "-T", "8", "-c", "8", "-j", "2"}, mode.args...)...)
+				got[p.port] = tps(t, c, primary, p.port, mode.sslmode, append([]string{"-n", "-S", "-T", "8", "-c", "8", "-j", "2"}, mode.args...)...)
 				figures[p.port].Samples = append(figures[p.port].Samples, got[p.port])
 			}
 			ratio.Samples = append(ratio.Samples, got[5433]/got[5432])
 		}
-		ratio.Note = "paths paired within each repetition, median of the paired ratios; pgbench on the host against the primary's address, 8 clients, 8 s per run, TLS off on every path (PostgreSQL and PgBouncer alike), SCRAM auth everywhere"
+		ratio.Note = "paths paired within each repetition, median of the paired ratios; pgbench on the host against the primary's address, 8 clients, 8 s per run, SCRAM auth everywhere; TLS (sslmode=require, ECDSA P-256) from pgbench to PostgreSQL or PgBouncer, or none; PgBouncer reaches PostgreSQL over its unix socket"
 		for _, p := range paths {
 			r.add(*figures[p.port])
 		}
@@ -288,6 +296,29 @@ func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
 		r.add(errs)
 		r.add(stall)
 	}
+}
+
+// benchRotation measures what a client sees of a certificate rotation (a new pgsvc:tls.rotation
+// label): one write every 50 ms through the VIP's primary service with sslmode=verify-full.
+func benchRotation(t *testing.T, r *Report, c *drill.Cluster) {
+	errs := Figure{Name: "client-visible errors on TLS certificate rotation", Unit: "errors", Goal: "0", Pass: func(m float64) bool { return m == 0 }}
+	gap := Figure{Name: "longest gap between writes on TLS certificate rotation", Unit: "s"}
+	target := c.Target(c.C.VIP.Address, 5433)
+	target.SSLMode, target.RootCert = "verify-full", c.Stack.CAFile(t)
+	for i := 0; i < reps; i++ {
+		rotated := c.Stack.WithConfig(t, func(cfg map[string]any) {
+			cfg[stacks.KeyTLS] = map[string]any{"rotation": fmt.Sprintf("bench-%d", i)}
+		})
+		res := drill.WriteThrough(t, target, time.Second, time.Second, func() {
+			rotated.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+		})
+		errs.Samples = append(errs.Samples, float64(res.Failed))
+		gap.Samples = append(gap.Samples, seconds(res.MaxGap))
+	}
+	errs.Note = "every node gets a new key and certificate; PostgreSQL and PgBouncer reload them (no restart); one insert every 50 ms through the VIP's 5433 with sslmode=verify-full, 1 s per attempt"
+	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+	r.add(errs)
+	r.add(gap)
 }
 
 // benchScale times the program itself against the mocked engine for an environment of 1, 10

@@ -139,6 +139,24 @@ func (s *Stack) Outputs(t *testing.T, v any) {
 	}
 }
 
+// CAFile writes the stack's CA certificate (the caCert output) to a file of the test's own, for
+// sslrootcert, and returns its path.
+func (s *Stack) CAFile(t *testing.T) string {
+	t.Helper()
+	var outs struct {
+		CACert string `json:"caCert"`
+	}
+	s.Outputs(t, &outs)
+	if !strings.Contains(outs.CACert, "BEGIN CERTIFICATE") {
+		t.Fatalf("caCert output is not a certificate: %q", outs.CACert)
+	}
+	p := filepath.Join(t.TempDir(), "ca.crt")
+	if err := os.WriteFile(p, []byte(outs.CACert), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestCluster is the dev stack's three-node cluster, the one the HA and day-2 tests drive.
 const TestCluster = "pg-test"
 

@@ -23,19 +23,6 @@ import (
 	"pgsvc/tests/outage"
 )
 
-// caFile writes the stack's caCert output to a file for sslrootcert.
-func caFile(t *testing.T, s *cli.Stack) string {
-	t.Helper()
-	var outs struct {
-		CACert string `json:"caCert"`
-	}
-	s.Outputs(t, &outs)
-	if !strings.Contains(outs.CACert, "BEGIN CERTIFICATE") {
-		t.Fatalf("caCert output is not a certificate: %q", outs.CACert)
-	}
-	return writeTemp(t, "ca.crt", outs.CACert)
-}
-
 func writeTemp(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
@@ -57,7 +44,7 @@ func withTLS(routes []check.Route, mode, rootCert string) {
 // port, and the multi-host URLs, through libpq and pgx, land where they should.
 func TestTLSVerifyFull(t *testing.T) {
 	s := cli.DevStack(t)
-	ca := caFile(t, s)
+	ca := s.CAFile(t)
 	spec := s.Spec(t)
 	ctx := context.Background()
 	for i := range spec.Clusters {
@@ -118,7 +105,7 @@ func otherCA(t *testing.T) string {
 // and the services, while verify-full keeps working.
 func TestTLSRequire(t *testing.T) {
 	c := drill.Setup(t)
-	ca := caFile(t, c.Stack)
+	ca := c.Stack.CAFile(t)
 	c.DeployWith(t, func(cl map[string]any) { cl["tls"] = stacks.TLSRequire })
 	ip := c.IP(c.Leader())
 	for _, port := range []int{c.C.Ports.Postgres, c.C.Ports.PgBouncer, 5433, 5436} {
@@ -158,7 +145,7 @@ func servedSerial(t *testing.T, target check.Target) string {
 // reload, and the client sees no error.
 func TestTLSRotation(t *testing.T) {
 	c := drill.Setup(t)
-	ca := caFile(t, c.Stack)
+	ca := c.Stack.CAFile(t)
 	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
 	leader := c.IP(c.Leader())
 	secure := func(host string, port int) check.Target {
