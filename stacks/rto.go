@@ -56,32 +56,28 @@ func (p RTOPlan) ServerOptions() string {
 func (c *Cluster) CheckSpread() time.Duration {
 	var longest time.Duration
 	for _, s := range c.AllServices() {
-		longest = max(longest, serverTimings(c.ServerOptions(s)).fastInter)
+		longest = max(longest, fastInter(c.ServerOptions(s)))
 	}
 	return longest
 }
 
-type timings struct {
-	inter, fastInter time.Duration
-}
-
-// serverTimings reads inter and fastinter from HAProxy server options, with HAProxy's defaults
-// for those not given (inter 2s, fastinter = inter). Bare numbers are ms.
-func serverTimings(options string) timings {
-	t := timings{inter: 2 * time.Second}
+// fastInter reads fastinter from HAProxy server options; HAProxy's default is inter, whose own
+// default is 2s. Bare numbers are ms.
+func fastInter(options string) time.Duration {
+	inter, fast := 2*time.Second, time.Duration(0)
 	words := strings.Fields(options)
 	for i := 0; i+1 < len(words); i++ {
 		switch words[i] {
 		case "inter":
-			t.inter = haproxyDuration(words[i+1], t.inter)
+			inter = haproxyDuration(words[i+1], inter)
 		case "fastinter":
-			t.fastInter = haproxyDuration(words[i+1], t.fastInter)
+			fast = haproxyDuration(words[i+1], fast)
 		}
 	}
-	if t.fastInter == 0 {
-		t.fastInter = t.inter
+	if fast == 0 {
+		return inter
 	}
-	return t
+	return fast
 }
 
 func haproxyDuration(s string, otherwise time.Duration) time.Duration {
