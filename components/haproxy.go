@@ -31,6 +31,8 @@ type HAProxyArgs struct {
 	Cluster *stacks.Cluster
 	Node    *Node
 	Secrets pulumi.StringMapOutput
+	// TLS is the node's certificate files, which the stats page serves.
+	TLS pulumi.Resource
 }
 
 // HAProxy is a running load balancer with one Service child per service.
@@ -59,7 +61,7 @@ func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pul
 	}
 	base, err := writeFile(ctx, name+"-cfg", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
 		return render.HAProxyConfig(args.Cluster, sec)
-	}), fileOps{Validate: haproxyCheck, OnChange: haproxyReload}, h, []pulumi.Resource{dropin, hold})
+	}), fileOps{Validate: haproxyCheck, OnChange: haproxyReload}, h, []pulumi.Resource{dropin, hold, args.TLS})
 	if err != nil {
 		return nil, err
 	}

@@ -77,7 +77,7 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p, env.TLS[member]}}, pulumi.Parent(pc)); err != nil {
 			return nil, err
 		}
-		if _, err := NewHAProxy(ctx, member+"-haproxy", &HAProxyArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(render.SecretHAProxy)}, pulumi.Parent(pc)); err != nil {
+		if _, err := NewHAProxy(ctx, member+"-haproxy", &HAProxyArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(render.SecretHAProxy), TLS: env.TLS[member]}, pulumi.Parent(pc)); err != nil {
 			return nil, err
 		}
 		if c.VIP.Enabled {
@@ -103,7 +103,11 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 
 	pc.ServiceURLs = serviceURLs(c, pw)
 	pc.UserPasswords = pw.Pick(userNames(c)...)
-	pc.StatsURL = pulumi.Sprintf("http://%s:%d/", accessHost(c), c.Ports.HAProxyStats)
+	scheme := "http"
+	if render.StatsTLS(c) {
+		scheme = "https"
+	}
+	pc.StatsURL = pulumi.Sprintf("%s://%s:%d/", scheme, accessHost(c), c.Ports.HAProxyStats)
 	pc.StatsAuth = pulumi.ToSecret(pulumi.Sprintf("admin:%s", pw[render.SecretHAProxy])).(pulumi.StringOutput)
 	return pc, ctx.RegisterResourceOutputs(pc, pulumi.Map{
 		"serviceUrls": pc.ServiceURLs, "userPasswords": pc.UserPasswords, "statsUrl": pc.StatsURL, "statsAuth": pc.StatsAuth,

@@ -54,7 +54,7 @@ type NodeTLS struct {
 }
 
 // NewNodeTLS issues the node's certificate and writes it, the CA certificate and, on a member,
-// the key for PostgreSQL and PgBouncer. A new rotation label issues a new key and certificate;
+// the key for PostgreSQL and PgBouncer and the certificate with its key for HAProxy. A new rotation label issues a new key and certificate;
 // a certificate is also issued anew once it is within a tenth of its validity of expiring.
 func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pulumi.ResourceOption) (*NodeTLS, error) {
 	n := &NodeTLS{}
@@ -106,6 +106,10 @@ func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pul
 		}
 		deps = append(deps, k)
 		reload.OnChange = reloadPostgres(c.Ports.Postgres) + "\n" + reloadIfActive("pgbouncer")
+		pem := pulumi.All(cert.CertPem, key.PrivateKeyPem).ApplyT(func(v []any) string { return v[0].(string) + v[1].(string) }).(pulumi.StringOutput)
+		if _, err := writeFile(ctx, name+"-haproxy.pem", conn, secretDerived(pem, render.HAProxyPEM), fileOps{OnChange: haproxyReload}, n, deps); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := writeFile(ctx, name+"-server.crt", conn, derivedContent(cert.CertPem, render.ServerCert, ""), reload, n, deps); err != nil {
 		return nil, err

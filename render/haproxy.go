@@ -15,7 +15,7 @@ const HAProxyServicesDir = "/etc/haproxy/services"
 // HAProxyConfig is /etc/haproxy/haproxy.cfg: global settings, defaults and the stats page.
 func HAProxyConfig(c *stacks.Cluster, sec Secrets) File {
 	data := map[string]any{"C": c, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile, "Lua": HAProxyHoldPath,
-		"StatSocket": HAProxyStatSocket}
+		"StatSocket": HAProxyStatSocket, "StatsTLS": StatsTLS(c), "PEM": HAProxyPEMPath}
 	return File{Path: "/etc/haproxy/haproxy.cfg", Mode: "0640", Owner: userRoot, Group: groupHAProxy,
 		Content: execute("haproxy.cfg.tmpl", data), Secret: true}
 }

@@ -8,6 +8,7 @@ const (
 	CACertPath      = TLSDir + "/ca.crt"
 	ServerCertPath  = TLSDir + "/server.crt"
 	PostgresKeyPath = TLSDir + "/postgres.key"
+	HAProxyPEMPath  = TLSDir + "/haproxy.pem"
 )
 
 // CACert is the environment's CA certificate, which every client may read.
@@ -23,6 +24,17 @@ func ServerCert(pem string) File {
 // PostgresKey is the node's private key as PostgreSQL and PgBouncer (both run as postgres) read it.
 func PostgresKey(pem string) File {
 	return File{Path: PostgresKeyPath, Mode: "0600", Owner: userPostgres, Group: userPostgres, Content: []byte(pem), Secret: true}
+}
+
+// HAProxyPEM is the node's certificate and key in one file, as HAProxy's stats page reads them
+// (as root, before it drops privileges).
+func HAProxyPEM(certAndKey string) File {
+	return File{Path: HAProxyPEMPath, Mode: "0600", Owner: userRoot, Group: userRoot, Content: []byte(certAndKey), Secret: true}
+}
+
+// StatsTLS reports whether the cluster's HAProxy stats page is served over HTTPS.
+func StatsTLS(c *stacks.Cluster) bool {
+	return c.TLS != stacks.TLSOff
 }
 
 // hbaHost is the pg_hba connection type of network clients: hostssl refuses plaintext.

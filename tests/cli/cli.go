@@ -5,9 +5,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,6 +158,20 @@ func (s *Stack) CAFile(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// HTTPClient is an HTTP client that trusts the stack's CA, for the HTTPS stats pages.
+func (s *Stack) HTTPClient(t *testing.T) *http.Client {
+	t.Helper()
+	ca, err := os.ReadFile(s.CAFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(ca) {
+		t.Fatal("the caCert output holds no certificate")
+	}
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 }
 
 // TestCluster is the dev stack's three-node cluster, the one the HA and day-2 tests drive.

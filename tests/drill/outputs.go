@@ -96,7 +96,7 @@ func checkClusterOutputs(t *testing.T, s *cli.Stack, c *stacks.Cluster) {
 		t.Errorf("%s: statsUrl is %q, want one at %s", c.Name, outs.StatsURL, wantHost)
 		return
 	}
-	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(outs.StatsURL)
+	resp, err := s.HTTPClient(t).Get(outs.StatsURL)
 	if err != nil {
 		t.Errorf("%s: statsUrl: %v", c.Name, err)
 		return

@@ -150,7 +150,7 @@ func TestWriteThenReadThroughServices(t *testing.T) {
 func TestStatsPage(t *testing.T) {
 	_, _, outs := deployed(t, cli.TestCluster)
 	user, pass, _ := strings.Cut(outs.StatsAuth, ":")
-	client := &http.Client{Timeout: 5 * time.Second}
+	client := cli.DevStack(t).HTTPClient(t)
 	for _, tc := range []struct {
 		path string
 		auth bool

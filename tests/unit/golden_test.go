@@ -2,7 +2,13 @@ package unit
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"flag"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -97,7 +104,7 @@ func TestExpectedFilesPerNode(t *testing.T) {
 	files := nodeFiles(t, spec, deploy(t, spec))
 	member := []string{
 		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml", "/etc/patroni/callback.sh",
-		"/etc/pgsvc/tls/ca.crt", "/etc/pgsvc/tls/server.crt", "/etc/pgsvc/tls/postgres.key",
+		"/etc/pgsvc/tls/ca.crt", "/etc/pgsvc/tls/server.crt", "/etc/pgsvc/tls/postgres.key", "/etc/pgsvc/tls/haproxy.pem",
 		"/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt", "/etc/pgbouncer/pgb_hba.conf",
 		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", "/etc/systemd/system/patroni.service.d/pgsvc-pgbouncer.conf",
 		"/etc/haproxy/haproxy.cfg", "/etc/haproxy/pgsvc-hold.lua", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
@@ -153,6 +160,11 @@ func TestHAProxyAcceptsConfigs(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg = strings.ReplaceAll(cfg, render.HAProxyHoldPath, lua)
+		pem := filepath.Join(dir, "haproxy.pem")
+		if err := os.WriteFile(pem, selfSignedPEM(t), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg = strings.ReplaceAll(cfg, render.HAProxyPEMPath, pem)
 		if err := os.WriteFile(filepath.Join(dir, "haproxy.cfg"), []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -175,6 +187,26 @@ func TestHAProxyAcceptsConfigs(t *testing.T) {
 			t.Errorf("%s: haproxy -c rejected the config: %v\n%s", node, err, out.String())
 		}
 	}
+}
+
+// selfSignedPEM is a certificate and its key in one PEM file, as HAProxy's ssl crt reads it.
+func selfSignedPEM(t *testing.T) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})...)
 }
 
 func TestYAMLFilesParse(t *testing.T) {
