@@ -65,6 +65,9 @@ func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
+	if _, err := writeFile(ctx, name+"-routing", conn, plainContent(render.HAProxyRouting(args.Cluster)), fileOps{}, h, []pulumi.Resource{args.Node}); err != nil {
+		return nil, err
+	}
 	var services []pulumi.Resource
 	for _, svc := range args.Cluster.AllServices() {
 		s, err := NewService(ctx, name+"-"+svc.Name, &ServiceArgs{Cluster: args.Cluster, Conn: conn, Service: svc},

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strings"
 
 	"pgsvc/stacks"
 )
@@ -83,6 +84,17 @@ func primaryBackends(c *stacks.Cluster) []string {
 		}
 	}
 	return out
+}
+
+// HAProxyRoutingPath tells Patroni's callback which backends route by /primary and how far apart
+// the members' HAProxies may see a check fail (CHECK_SPREAD, in seconds).
+const HAProxyRoutingPath = "/etc/haproxy/pgsvc-routing.env"
+
+// HAProxyRouting is the file at HAProxyRoutingPath, sourced by the callback's shell.
+func HAProxyRouting(c *stacks.Cluster) File {
+	data := map[string]any{"Backends": strings.Join(primaryBackends(c), ","), "Spread": fmt.Sprintf("%g", c.CheckSpread().Seconds())}
+	return File{Path: HAProxyRoutingPath, Mode: "0644", Owner: userRoot, Group: userRoot,
+		Content: execute("haproxy-routing.env.tmpl", data)}
 }
 
 // HAProxyStatSocket answers read-only stats queries (level user) for the postgres group: the

@@ -51,9 +51,7 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 func PatroniCallback(c *stacks.Cluster, m stacks.Member) File {
 	data := map[string]any{
 		"Name": c.MemberName(m), "Postgres": c.Ports.Postgres, "PgBouncer": c.Ports.PgBouncer,
-		"Marker": PgBouncerPausedMarker, "Databases": pgbouncerDatabases(c),
-		"StatSocket": HAProxyStatSocket, "PrimaryBackends": primaryBackends(c),
-		"Spread": fmt.Sprintf("%g", c.CheckSpread().Seconds()),
+		"Marker": PgBouncerPausedMarker, "StatSocket": HAProxyStatSocket, "Routing": HAProxyRoutingPath,
 	}
 	return File{Path: PatroniCallbackPath, Mode: "0755", Owner: userRoot, Group: userRoot,
 		Content: execute("patroni-callback.sh.tmpl", data)}

@@ -47,6 +47,14 @@ func apply(t *testing.T, c *drill.Cluster, edit func(cluster map[string]any), wa
 	return s
 }
 
+// Edits of a cluster's host forms (its VIP, its members) re-issue its members' certificates,
+// which name every host form of the cluster; PostgreSQL, PgBouncer and HAProxy reload them.
+const reissued = `pg-test-\d-tls-(cert|csr|server\.crt|haproxy\.pem)`
+
+// A service that routes by /primary changes the backends Patroni's callback waits on, and an RTO
+// plan the spread of the checks: both are in the HAProxy routing file.
+const routing = `pg-test-\d-haproxy-routing`
+
 // restore puts the committed config back after the test, outputs included.
 func restore(t *testing.T, c *drill.Cluster) {
 	t.Cleanup(func() {
@@ -60,7 +68,7 @@ func TestServiceEdits(t *testing.T) {
 	restore(t, c)
 	svc := map[string]any{"name": "meta", "port": 5440, "dest": "postgres", "check": "/replica",
 		"selector": []any{map[string]any{"roles": []any{"replica"}}}, "backup": []any{map[string]any{"roles": []any{"primary"}}}, "backupCheck": "/primary"}
-	apply(t, c, func(cl map[string]any) { cl["services"] = []any{svc} }, `pg-test-\d-haproxy-meta(-cfg)?`)
+	apply(t, c, func(cl map[string]any) { cl["services"] = []any{svc} }, `pg-test-\d-haproxy-meta(-cfg)?`, routing)
 	c.CheckRoutes(t)
 	if got := c.LandsOn(c.C.VIP.Address, 5440); got == "" || got == c.Leader() {
 		t.Errorf("the meta service landed on %q, want a replica", got)
@@ -71,7 +79,7 @@ func TestServiceEdits(t *testing.T) {
 	if err != nil || strings.TrimSpace(out) != "3" {
 		t.Errorf("edited service file: %q %v", out, err)
 	}
-	apply(t, c, func(cl map[string]any) { cl["services"] = []any{} }, `pg-test-\d-haproxy-meta(-cfg)?`)
+	apply(t, c, func(cl map[string]any) { cl["services"] = []any{} }, `pg-test-\d-haproxy-meta(-cfg)?`, routing)
 	if got := c.LandsOn(c.C.VIP.Address, 5440); got != "" {
 		t.Errorf("the removed service still answers, on %s", got)
 	}
@@ -83,7 +91,7 @@ func TestVIPAndDNSEdits(t *testing.T) {
 	restore(t, c)
 	vip := c.C.VIP.Address
 	apply(t, c, func(cl map[string]any) { cl["vip"].(map[string]any)["enabled"] = false },
-		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `pg-test-dns-infra-1`, `pgsvc-dev`)
+		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `pg-test-dns-infra-1`, `pgsvc-dev`, reissued)
 	drill.Eventually(t, 30*time.Second, "the VIP released", func() bool { return c.LandsOn(vip, 5432) == "" })
 	resolver := check.Resolver(c.Spec.Infra[0].IP)
 	addrs, err := resolver.LookupHost(context.Background(), "pg-test")
@@ -91,7 +99,7 @@ func TestVIPAndDNSEdits(t *testing.T) {
 		t.Errorf("pg-test resolves to %v (%v), want the primary %s", addrs, err, c.IP(c.Leader()))
 	}
 	apply(t, c, func(cl map[string]any) { cl["dns"] = map[string]any{"target": "primary"} },
-		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `pgsvc-dev`)
+		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `pgsvc-dev`, reissued)
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	drill.Eventually(t, 30*time.Second, "the VIP back on the leader", func() bool { return c.LandsOn(vip, 5432) == c.Leader() })
 	c.CheckRoutes(t)
@@ -149,7 +157,7 @@ func TestRTOPlanEdit(t *testing.T) {
 	restore(t, c)
 	started := postmasterStarts(t, c)
 	apply(t, c, func(cl map[string]any) { cl["rto"] = "fast" },
-		`pg-test-\d-postgres-patroni-yml`, `pg-test-\d-patroni-dynamic`, `pg-test-\d-haproxy-(primary|replica|default|offline)-cfg`)
+		`pg-test-\d-postgres-patroni-yml`, `pg-test-\d-patroni-dynamic`, `pg-test-\d-haproxy-(primary|replica|default|offline)-cfg`, routing)
 	out, err := cli.LabSSH(c.IP("pg-test-1"), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml show-config")
 	if err != nil || !strings.Contains(out, "ttl: 12") {
 		t.Errorf("dynamic config after the edit: %v\n%s", err, out)
@@ -183,7 +191,7 @@ func TestPreviewDiffShowsFileLines(t *testing.T) {
 			cl["services"] = []any{map[string]any{"name": "meta", "port": 5440, "maxconn": maxconn}}
 		}
 	}
-	apply(t, c, service(5000), `pg-test-\d-haproxy-meta(-cfg)?`)
+	apply(t, c, service(5000), `pg-test-\d-haproxy-meta(-cfg)?`, routing)
 	s := c.Stack.WithConfig(t, func(cfg map[string]any) {
 		service(4321)(cli.ClusterConfig(cfg, cli.TestCluster))
 		for _, u := range cli.ClusterConfig(cfg, cli.TestCluster)["users"].([]any) {
@@ -212,7 +220,7 @@ func TestRemoveAndAddMember(t *testing.T) {
 	started := postmasterStarts(t, c)
 	apply(t, c, func(cl map[string]any) {
 		cl["members"] = cl["members"].([]any)[:2]
-	}, `pg-test-3(-.*)?`, `pg-test-[12]-haproxy-[a-z]+-cfg`, `pg-test-dns-infra-1`)
+	}, `pg-test-3(-.*)?`, `pg-test-[12]-haproxy-[a-z]+-cfg`, `pg-test-dns-infra-1`, reissued)
 	drill.Eventually(t, time.Minute, "pg-test-3 gone from the DCS", func() bool {
 		out, err := cli.LabSSH(c.IP("pg-test-1"), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml list")
 		return err == nil && !strings.Contains(out, "pg-test-3")

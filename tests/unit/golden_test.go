@@ -107,7 +107,7 @@ func TestExpectedFilesPerNode(t *testing.T) {
 		"/etc/pgsvc/tls/ca.crt", "/etc/pgsvc/tls/server.crt", "/etc/pgsvc/tls/postgres.key", "/etc/pgsvc/tls/haproxy.pem",
 		"/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt", "/etc/pgbouncer/pgb_hba.conf",
 		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", "/etc/systemd/system/patroni.service.d/pgsvc-pgbouncer.conf",
-		"/etc/haproxy/haproxy.cfg", "/etc/haproxy/pgsvc-hold.lua", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
+		"/etc/haproxy/haproxy.cfg", "/etc/haproxy/pgsvc-hold.lua", "/etc/haproxy/pgsvc-routing.env", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
 		"/etc/haproxy/services/pg-test-primary.cfg", "/etc/haproxy/services/pg-test-replica.cfg",
 		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
 		"/etc/vip-manager/vip-manager.yml", "/etc/systemd/system/vip-manager.service.d/pgsvc.conf",

@@ -6,7 +6,11 @@
 admin() {
   # The user pgbouncer logs in to the admin console without a password over the unix socket,
   # from PgBouncer's own OS user (postgres).
-  psql -X -q -h /var/run/postgresql -p 6432 -U pgbouncer -d pgbouncer -c "$1"
+  psql -X -q -h /var/run/postgresql -p 6432 -U pgbouncer -d pgbouncer "$@"
+}
+# databases: the databases PgBouncer pools.
+databases() {
+  admin -A -t -c "SHOW DATABASES" | cut -d'|' -f1 | grep -vx pgbouncer
 }
 
 if [ "$1" = on_stop ]; then
@@ -16,8 +20,7 @@ if [ "$1" = on_stop ]; then
       # instead of failing them until PostgreSQL runs again. The marker tells the next call.
       # Each database is paused on its own: PgBouncer refuses KILL while paused as a whole.
       touch /var/run/postgresql/pgsvc-pgbouncer-paused
-      admin "PAUSE meta"
-      admin "PAUSE postgres"
+      for db in $(databases); do admin -c "PAUSE $db"; done
       ;;
   esac
   exit 0
@@ -37,10 +40,10 @@ until [ "$(psql -X -A -t -h /var/run/postgresql -p 5432 -d postgres -c 'select p
   sleep 0.5
 done
 # out_of_primary: the node's HAProxy has taken this member out of every backend that routes by
-# /primary.
+# /primary (/etc/haproxy/pgsvc-routing.env names them, with the spread of the HAProxies' checks).
 out_of_primary() {
   echo "show stat" | socat -t 2 stdio unix-connect:/run/haproxy/pgsvc-stat.sock 2>/dev/null |
-    awk -F, -v m=pg-meta-1 -v bks=pg-meta-primary,pg-meta-default '
+    awk -F, -v m=pg-meta-1 -v bks="$PRIMARY_BACKENDS" '
       BEGIN { n = split(bks, b, ","); for (i = 1; i <= n; i++) want[b[i]] = 1 }
       want[$1] && $2 == m { seen++; if ($18 !~ /^(DOWN|MAINT)/) up = 1 }
       END { exit !(seen > 0 && !up) }'
@@ -48,27 +51,29 @@ out_of_primary() {
 if [ -e /var/run/postgresql/pgsvc-pgbouncer-paused ]; then
   if [ $want = t ]; then
     # Demoted: the held clients expect a primary. Hold them until HAProxy has taken this member
-    # out of the primary services (the other members' HAProxies check on their own clocks: give
-    # them 1s more), then close them, so that they reconnect to the new primary.
-    i=0
-    until out_of_primary; do
-      i=$((i + 1))
-      if [ $i -ge 600 ]; then
-        echo "pgsvc: HAProxy still routes to pg-meta-1 as primary after 60s" >&2
-        break
-      fi
-      sleep 0.1
-    done
-    sleep 1
-    admin "KILL meta"
-    admin "KILL postgres"
+    # out of the primary services, then close them, so that they reconnect to the new primary.
+    PRIMARY_BACKENDS= CHECK_SPREAD=0
+    [ ! -r /etc/haproxy/pgsvc-routing.env ] || . /etc/haproxy/pgsvc-routing.env
+    if [ -n "$PRIMARY_BACKENDS" ]; then
+      i=0
+      until out_of_primary; do
+        i=$((i + 1))
+        if [ $i -ge 600 ]; then
+          echo "pgsvc: HAProxy still routes to pg-meta-1 as primary after 60s" >&2
+          break
+        fi
+        sleep 0.1
+      done
+      # The other members' HAProxies check on their own clocks.
+      sleep "$CHECK_SPREAD"
+    fi
+    for db in $(databases); do admin -c "KILL $db"; done
   fi
   rm -f /var/run/postgresql/pgsvc-pgbouncer-paused
-  admin "RESUME meta"
-  admin "RESUME postgres"
+  for db in $(databases); do admin -c "RESUME $db"; done
 fi
 # PgBouncer hands every new client the startup parameters it cached from its pool's first
 # server connection, in_hot_standby among them, so after a role change it would go on
 # announcing the old role. RECONNECT drops the cached parameters and closes each server
 # connection as soon as its client releases it.
-admin RECONNECT
+admin -c RECONNECT
