@@ -115,11 +115,13 @@ test: host-deps tools vet
 	PGSVC_E2E=1 $(GO_TEST) -p 1 -timeout 60m ./...
 
 # Benchmarks on the lab (after make up); they write bench/RESULTS.md. Not part of make test.
-# REPS=N measures each figure N times instead of 3.
+# REPS=N measures each figure N times instead of 3; ONLY=outage,rotation measures only those
+# sections (deploy noop edit datapath outage rotation scale) and keeps the other figures of the
+# previous RESULTS.md, marked with their run.
 bench: tools lab-up
 	command -v pgbench >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-15; }
 	$(MAKE) up
-	cd bench && PGSVC_BENCH=1 PGSVC_E2E=1 PGSVC_BENCH_REPS=$(REPS) $(GO_TEST) -timeout 90m -run TestBench -v . 2>&1 | tee $(ROOT)/bench/bench.log
+	cd bench && PGSVC_BENCH=1 PGSVC_E2E=1 PGSVC_BENCH_REPS=$(REPS) PGSVC_BENCH_ONLY=$(ONLY) $(GO_TEST) -timeout 90m -run TestBench -v . 2>&1 | tee $(ROOT)/bench/bench.log
 
 check: stack
 	go run ./cmd/pgsvc-check -stack $(STACK) -pulumi $(BIN)/pulumi

@@ -30,19 +30,33 @@ func TestBench(t *testing.T) {
 	spec := s.Spec(t)
 	r.Facts = machineFacts(nodeVersions(t, spec))
 	write := func() {
+		if len(only) > 0 {
+			if earlier, err := os.ReadFile("RESULTS.md"); err == nil {
+				r.keepEarlier(string(earlier))
+			}
+		}
 		if err := os.WriteFile("RESULTS.md", []byte(r.Markdown()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	defer write()
-	benchDeploy(t, r, s, spec)
+	if measures("deploy") {
+		benchDeploy(t, r, s, spec)
+	}
 	c := drill.Setup(t)
-	benchNoop(t, r, c)
-	benchEdit(t, r, c)
-	benchDataPath(t, r, c)
-	benchOutage(t, r, c)
-	benchRotation(t, r, c)
-	benchScale(t, r, spec)
+	for _, section := range []struct {
+		name string
+		run  func(*testing.T, *Report, *drill.Cluster)
+	}{
+		{"noop", benchNoop}, {"edit", benchEdit}, {"datapath", benchDataPath}, {"outage", benchOutage}, {"rotation", benchRotation},
+	} {
+		if measures(section.name) {
+			section.run(t, r, c)
+		}
+	}
+	if measures("scale") {
+		benchScale(t, r, spec)
+	}
 }
 
 func seconds(d time.Duration) float64 { return d.Seconds() }
