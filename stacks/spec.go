@@ -25,8 +25,8 @@ type Spec struct {
 
 // TLS is the environment's certificate authority and the certificates it issues to the nodes.
 type TLS struct {
-	// Rotation is any label; changing it issues every node a new key and certificate (the CA
-	// stays).
+	// Rotation is a label (up to 32 of a-z, 0-9 and '-'); changing it issues every node a new
+	// key and certificate (the CA stays).
 	Rotation string `json:"rotation"`
 	// CADays and CertDays are how long the CA and the node certificates are valid.
 	CADays   int `json:"caDays"`
