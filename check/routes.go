@@ -93,15 +93,20 @@ func Plan(c *stacks.Cluster, st State, forms []HostForm, creds Credentials) []Ro
 		}
 	}
 	if len(c.Members) > 1 {
-		var hosts []string
-		for _, m := range c.Members {
-			hosts = append(hosts, m.IP)
-		}
 		for _, attrs := range []string{"primary", "read-write", "read-only", "prefer-standby"} {
-			route(Target{Host: strings.Join(hosts, ","), Port: c.Ports.PgBouncer, Attrs: attrs}, "pgbouncer", SessionAttrsExpected(attrs, st))
+			route(Target{Host: MultiHost(c), Port: c.Ports.PgBouncer, Attrs: attrs}, "pgbouncer", SessionAttrsExpected(attrs, st))
 		}
 	}
 	return routes
+}
+
+// MultiHost is the host list of the seed's multi-host URL: every member's address, in seq order.
+func MultiHost(c *stacks.Cluster) string {
+	var hosts []string
+	for _, m := range c.Members {
+		hosts = append(hosts, m.IP)
+	}
+	return strings.Join(hosts, ",")
 }
 
 // SessionAttrsExpected are the members a multi-host connection with target_session_attrs attrs

@@ -54,8 +54,9 @@ type NodeTLS struct {
 }
 
 // NewNodeTLS issues the node's certificate and writes it, the CA certificate and, on a member,
-// the key for PostgreSQL and PgBouncer and the certificate with its key for HAProxy. A new rotation label issues a new key and certificate;
-// a certificate is also issued anew once it is within a tenth of its validity of expiring.
+// the key for PostgreSQL and PgBouncer and the certificate with its key for HAProxy. A new
+// rotation label issues a new key and certificate; a certificate is also issued anew once it is
+// within a tenth of its validity of expiring.
 func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pulumi.ResourceOption) (*NodeTLS, error) {
 	n := &NodeTLS{}
 	if err := ctx.RegisterComponentResource("pgsvc:index:NodeTLS", name, n, opts...); err != nil {

@@ -25,7 +25,7 @@ func HAProxyConfig(c *stacks.Cluster, sec Secrets) File {
 // that uses the main backend while any of its servers is up and the backup backend otherwise.
 // Each backend checks its own Patroni path, so the fallback follows the live roles.
 func HAProxyService(c *stacks.Cluster, svc stacks.Service) File {
-	section := c.Name + "-" + svc.Name
+	section := haproxySection(c, svc)
 	backend := func(name, check string, servers []stacks.Server) map[string]any {
 		return map[string]any{"Name": name, "Check": check, "Servers": servers}
 	}
@@ -60,10 +60,15 @@ func HAProxyHold() File {
 // fastest check interval, so it adds little to the wait.
 const holdPollMillis = 50
 
+// haproxySection names a service's section (and its file): <cluster>-<service>.
+func haproxySection(c *stacks.Cluster, svc stacks.Service) string {
+	return c.Name + "-" + svc.Name
+}
+
 // haproxyBackends names a service's backends: the listen section itself, or, with backup servers,
 // its main and backup backends.
 func haproxyBackends(c *stacks.Cluster, svc stacks.Service) (main, backup string) {
-	section := c.Name + "-" + svc.Name
+	section := haproxySection(c, svc)
 	if len(c.BackupServers(svc)) == 0 {
 		return section, ""
 	}

@@ -69,7 +69,7 @@ const PgBouncerPausedMarker = "/var/run/postgresql/pgsvc-pgbouncer-paused"
 // DCS: patroni.yml seeds it at bootstrap, and later changes are applied with patronictl.
 func PatroniDynamicConfig(c *stacks.Cluster) []byte {
 	return execute("patroni-dynamic.yml.tmpl", map[string]any{"C": c,
-		"TLS": map[string]string{"Cert": ServerCertPath, "Key": PostgresKeyPath, "CA": CACertPath}})
+		"TLS": postgresTLS})
 }
 
 func indent(s, prefix string) string {

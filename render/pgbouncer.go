@@ -41,7 +41,7 @@ func PgBouncerConfig(c *stacks.Cluster, nofile int) File {
 	}
 	data := map[string]any{"C": c, "MaxClientConn": MaxClientConn(c, nofile), "Admins": admins, "Stats": stats,
 		"Databases": pgbouncerDatabases(c), "TLSMode": pgbouncerTLSMode[c.TLS],
-		"TLS": map[string]string{"Cert": ServerCertPath, "Key": PostgresKeyPath, "CA": CACertPath}}
+		"TLS": postgresTLS}
 	return File{Path: "/etc/pgbouncer/pgbouncer.ini", Mode: "0640", Owner: userPostgres, Group: userPostgres,
 		Content: execute("pgbouncer.ini.tmpl", data)}
 }

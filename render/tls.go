@@ -11,6 +11,9 @@ const (
 	HAProxyPEMPath  = TLSDir + "/haproxy.pem"
 )
 
+// postgresTLS are the TLS files PostgreSQL and PgBouncer (both run as postgres) use.
+var postgresTLS = map[string]string{"Cert": ServerCertPath, "Key": PostgresKeyPath, "CA": CACertPath}
+
 // CACert is the environment's CA certificate, which every client may read.
 func CACert(pem string) File {
 	return File{Path: CACertPath, Mode: "0644", Owner: userRoot, Group: userRoot, Content: []byte(pem)}

@@ -89,9 +89,3 @@ func haproxyDuration(s string, otherwise time.Duration) time.Duration {
 	}
 	return otherwise
 }
-
-// HoldMillis is the service's hold in milliseconds; the value was validated on load.
-func (s Service) HoldMillis() int64 {
-	d, _ := time.ParseDuration(s.Hold)
-	return d.Milliseconds()
-}

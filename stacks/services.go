@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // Dest names of a service.
@@ -160,4 +161,10 @@ func (c *Cluster) ServiceUser(service string) string {
 		}
 	}
 	return owner
+}
+
+// HoldMillis is the service's hold in milliseconds; the value was validated on load.
+func (s Service) HoldMillis() int64 {
+	d, _ := time.ParseDuration(s.Hold)
+	return d.Milliseconds()
 }

@@ -221,8 +221,15 @@ func (s *Stack) Spec(t *testing.T) *stacks.Spec {
 
 // LabSSH runs a command as root on a lab node and returns its standard output.
 func LabSSH(ip, command string) (string, error) {
-	out, err := exec.Command("ssh", "-i", LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10", "root@"+ip, command).Output()
+	return LabSSHInput(ip, command, "")
+}
+
+// LabSSHInput is LabSSH with stdin given to the command.
+func LabSSHInput(ip, command, stdin string) (string, error) {
+	cmd := exec.Command("ssh", "-i", LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10", "root@"+ip, command)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); ok {
 		return string(out), fmt.Errorf("ssh %s %q: %v: %s", ip, command, err, ee.Stderr)
 	}

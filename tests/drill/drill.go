@@ -75,11 +75,7 @@ func (c *Cluster) Target(host string, port int) check.Target {
 // MultiHost is the seed's multi-host URL over every member's PgBouncer, asking for attrs
 // (target_session_attrs).
 func (c *Cluster) MultiHost(attrs string) check.Target {
-	var hosts []string
-	for _, m := range c.C.Members {
-		hosts = append(hosts, m.IP)
-	}
-	t := c.Target(strings.Join(hosts, ","), c.C.Ports.PgBouncer)
+	t := c.Target(check.MultiHost(c.C), c.C.Ports.PgBouncer)
 	t.Attrs = attrs
 	return t
 }

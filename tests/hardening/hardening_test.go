@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -192,11 +191,8 @@ func TestSecretsAudit(t *testing.T) {
 
 // labGrep lists, as "mode user group path", the files on a node that hold any of patterns.
 func labGrep(ip string, patterns []string) (string, error) {
-	cmd := exec.Command("ssh", "-i", cli.LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "root@"+ip,
-		`grep -rlsF -f /dev/stdin /etc /var/lib/pgsvc /var/lib/postgresql /var/lib/etcd /run /tmp /root | while read -r f; do stat -c '%a %U %G %n' "$f"; done`)
-	cmd.Stdin = strings.NewReader(strings.Join(patterns, "\n") + "\n")
-	out, err := cmd.Output()
-	return string(out), err
+	return cli.LabSSHInput(ip, `grep -rlsF -f /dev/stdin /etc /var/lib/pgsvc /var/lib/postgresql /var/lib/etcd /run /tmp /root | while read -r f; do stat -c '%a %U %G %n' "$f"; done`,
+		strings.Join(patterns, "\n")+"\n")
 }
 
 // TestEtcdAuth: anonymous clients get nothing from etcd in either API, and the cluster's own
