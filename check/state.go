@@ -4,6 +4,8 @@ package check
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net/http"
 	"sync"
@@ -28,12 +30,26 @@ func (s State) Leader() string {
 	return ""
 }
 
+// restTimeout bounds one REST probe, as HAProxy's check timeout does.
+const restTimeout = 3 * time.Second
+
+// RESTClient is an HTTP client for the Patroni REST API that trusts the CA in caPEM (the stack's
+// caCert output).
+func RESTClient(caPEM []byte) (*http.Client, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(caPEM) {
+		return nil, fmt.Errorf("the CA certificate holds no PEM certificate")
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}, nil
+}
+
 // basePaths are always read: the roles and health of every member.
 var basePaths = []string{"/primary", "/replica", "/read-only", "/sync", "/health"}
 
 // ReadState asks every member's Patroni REST API about the base paths and every check path the
 // cluster's services use, the way HAProxy does (an OPTIONS request; only the status counts).
-func ReadState(ctx context.Context, c *stacks.Cluster) State {
+// The client must trust the environment's CA when the API is served over HTTPS.
+func ReadState(ctx context.Context, c *stacks.Cluster, client *http.Client) State {
 	paths := map[string]bool{}
 	for _, p := range basePaths {
 		paths[p] = true
@@ -41,7 +57,6 @@ func ReadState(ctx context.Context, c *stacks.Cluster) State {
 	for _, s := range c.AllServices() {
 		paths[s.Check], paths[s.BackupCheck] = true, true
 	}
-	client := &http.Client{Timeout: 3 * time.Second}
 	st := State{Status: map[string]map[string]bool{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -51,7 +66,7 @@ func ReadState(ctx context.Context, c *stacks.Cluster) State {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ok := probeREST(ctx, client, fmt.Sprintf("http://%s:%d%s", m.IP, c.Ports.Patroni, path))
+				ok := probeREST(ctx, client, c.PatroniURL(m.IP, path))
 				mu.Lock()
 				st.Status[path][c.MemberName(m)] = ok
 				mu.Unlock()
@@ -63,6 +78,8 @@ func ReadState(ctx context.Context, c *stacks.Cluster) State {
 }
 
 func probeREST(ctx context.Context, client *http.Client, url string) bool {
+	ctx, cancel := context.WithTimeout(ctx, restTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodOptions, url, nil)
 	if err != nil {
 		return false

@@ -14,7 +14,7 @@ import (
 func onPrimary(c *stacks.Cluster, command string) string {
 	return fmt.Sprintf(`if %s; then
   cd / && runuser -u postgres -- %s
-fi`, httpStatusIs(fmt.Sprintf("http://127.0.0.1:%d/primary", c.Ports.Patroni), 200), command)
+fi`, httpStatusIs(c.PatroniURL("127.0.0.1", "/primary"), 200), command)
 }
 
 // psql runs SQL from stdin, or the given arguments, stopping at the first error.

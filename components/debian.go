@@ -85,7 +85,12 @@ func waitFor(check string, timeout int, message string) string {
 		check, timeout, render.ShellQuote(message))
 }
 
-// httpStatusIs checks that a local URL answers with the given status.
+// httpStatusIs checks that a local URL answers with the given status; an https URL's certificate
+// must be the environment CA's.
 func httpStatusIs(url string, status int) string {
-	return fmt.Sprintf(`[ "$(curl -s -o /dev/null -m 2 -w '%%{http_code}' %s)" = %d ]`, render.ShellQuote(url), status)
+	ca := ""
+	if strings.HasPrefix(url, "https:") {
+		ca = " --cacert " + render.CACertPath
+	}
+	return fmt.Sprintf(`[ "$(curl -s -o /dev/null -m 2%s -w '%%{http_code}' %s)" = %d ]`, ca, render.ShellQuote(url), status)
 }

@@ -104,7 +104,7 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 	pc.ServiceURLs = serviceURLs(c, pw)
 	pc.UserPasswords = pw.Pick(userNames(c)...)
 	scheme := "http"
-	if render.StatsTLS(c) {
+	if c.WebTLS() {
 		scheme = "https"
 	}
 	pc.StatsURL = pulumi.Sprintf("%s://%s:%d/", scheme, accessHost(c), c.Ports.HAProxyStats)

@@ -48,7 +48,7 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	if args.Member.Role == stacks.RolePrimary {
 		ready, readiness = "/primary", "holds the leader lock"
 	}
-	url := fmt.Sprintf("http://127.0.0.1:%d%s", c.Ports.Patroni, ready)
+	url := c.PatroniURL("127.0.0.1", ready)
 	dataDir := render.DataDir(c)
 	del := stopService("patroni")
 	if c.RemoveDataOnDestroy {

@@ -107,6 +107,10 @@ func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pul
 		}
 		deps = append(deps, k)
 		reload.OnChange = reloadPostgres(c.Ports.Postgres) + "\n" + reloadIfActive("pgbouncer")
+		if c.WebTLS() {
+			// Patroni serves a new certificate once a reload finds it on disk.
+			reload.OnChange += "\n" + reloadIfActive("patroni")
+		}
 		pem := pulumi.All(cert.CertPem, key.PrivateKeyPem).ApplyT(func(v []any) string { return v[0].(string) + v[1].(string) }).(pulumi.StringOutput)
 		if _, err := writeFile(ctx, name+"-haproxy.pem", conn, secretDerived(pem, render.HAProxyPEM), fileOps{OnChange: haproxyReload}, n, deps); err != nil {
 			return nil, err

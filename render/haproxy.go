@@ -16,7 +16,7 @@ const HAProxyServicesDir = "/etc/haproxy/services"
 // HAProxyConfig is /etc/haproxy/haproxy.cfg: global settings, defaults and the stats page.
 func HAProxyConfig(c *stacks.Cluster, sec Secrets) File {
 	data := map[string]any{"C": c, "AdminPassword": sec[SecretHAProxy], "StateFile": HAProxyStateFile, "Lua": HAProxyHoldPath,
-		"StatSocket": HAProxyStatSocket, "StatsTLS": StatsTLS(c), "PEM": HAProxyPEMPath}
+		"StatSocket": HAProxyStatSocket, "StatsTLS": c.WebTLS(), "PEM": HAProxyPEMPath}
 	return File{Path: "/etc/haproxy/haproxy.cfg", Mode: "0640", Owner: userRoot, Group: groupHAProxy,
 		Content: execute("haproxy.cfg.tmpl", data), Secret: true}
 }
@@ -32,6 +32,7 @@ func HAProxyService(c *stacks.Cluster, svc stacks.Service) File {
 	data := map[string]any{
 		"Section": section, "Bind": fmt.Sprintf("%s:%d", svc.IP, svc.Port), "S": svc,
 		"Options": c.ServerOptions(svc), "DestPort": c.DestPort(svc), "PatroniPort": c.Ports.Patroni,
+		"CheckTLS": c.WebTLS(), "CA": CACertPath,
 		"Main": backend(section, svc.Check, c.Servers(svc)),
 	}
 	main, backup := haproxyBackends(c, svc)

@@ -39,6 +39,7 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 		"NoLoadBalance": m.Delay != "",
 		"Callback":      PatroniCallbackPath,
 		"HBAHost":       hbaHost(c),
+		"TLS":           postgresTLS,
 	}
 	return File{Path: "/etc/patroni/config.yml", Mode: "0600", Owner: userPostgres, Group: userPostgres,
 		Content: execute("patroni.yml.tmpl", data), Secret: true}

@@ -35,11 +35,6 @@ func HAProxyPEM(certAndKey string) File {
 	return File{Path: HAProxyPEMPath, Mode: "0600", Owner: userRoot, Group: userRoot, Content: []byte(certAndKey), Secret: true}
 }
 
-// StatsTLS reports whether the cluster's HAProxy stats page is served over HTTPS.
-func StatsTLS(c *stacks.Cluster) bool {
-	return c.TLS != stacks.TLSOff
-}
-
 // hbaHost is the pg_hba connection type of network clients: hostssl refuses plaintext.
 func hbaHost(c *stacks.Cluster) string {
 	if c.TLS == stacks.TLSRequire {

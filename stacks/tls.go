@@ -1,6 +1,25 @@
 package stacks
 
-import "slices"
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+)
+
+// WebTLS reports whether the cluster's HTTP endpoints, Patroni's REST API and HAProxy's stats
+// page, are served over HTTPS (every TLS mode but off). HAProxy's checks follow.
+func (c *Cluster) WebTLS() bool {
+	return c.TLS != TLSOff
+}
+
+// PatroniURL is the URL of path on the Patroni REST API of the member at ip.
+func (c *Cluster) PatroniURL(ip, path string) string {
+	scheme := "http"
+	if c.WebTLS() {
+		scheme = "https"
+	}
+	return fmt.Sprintf("%s://%s%s", scheme, netip.AddrPortFrom(netip.MustParseAddr(ip), uint16(c.Ports.Patroni)), path)
+}
 
 // ServerNames are the names and addresses a machine's certificate covers: every name a client
 // may reach it by with sslmode=verify-full. That is the machine's own names and address, the

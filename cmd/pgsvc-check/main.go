@@ -35,6 +35,7 @@ func run(stack, pulumi string) error {
 		return err
 	}
 	var outs struct {
+		CACert   string `json:"caCert"`
 		Clusters map[string]struct {
 			UserPasswords check.Credentials `json:"userPasswords"`
 		} `json:"clusters"`
@@ -46,11 +47,15 @@ func run(stack, pulumi string) error {
 	if err := json.Unmarshal(raw, &outs); err != nil {
 		return fmt.Errorf("reading stack outputs: %w", err)
 	}
+	rest, err := check.RESTClient([]byte(outs.CACert))
+	if err != nil {
+		return fmt.Errorf("stack output caCert: %w", err)
+	}
 	ctx := context.Background()
 	var routes []check.Route
 	for i := range spec.Clusters {
 		c := &spec.Clusters[i]
-		routes = append(routes, check.Plan(c, check.ReadState(ctx, c), check.HostForms(c, len(spec.Infra) > 0), outs.Clusters[c.Name].UserPasswords)...)
+		routes = append(routes, check.Plan(c, check.ReadState(ctx, c, rest), check.HostForms(c, len(spec.Infra) > 0), outs.Clusters[c.Name].UserPasswords)...)
 	}
 	var resolver *net.Resolver // the system's, when there is no infra node
 	if len(spec.Infra) > 0 {

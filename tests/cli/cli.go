@@ -5,8 +5,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"pgsvc/check"
 	"pgsvc/stacks"
 )
 
@@ -160,18 +159,20 @@ func (s *Stack) CAFile(t *testing.T) string {
 	return p
 }
 
-// HTTPClient is an HTTP client that trusts the stack's CA, for the HTTPS stats pages.
+// HTTPClient is an HTTP client that trusts the stack's CA, for the HTTPS stats pages and
+// Patroni's REST API.
 func (s *Stack) HTTPClient(t *testing.T) *http.Client {
 	t.Helper()
 	ca, err := os.ReadFile(s.CAFile(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(ca) {
-		t.Fatal("the caCert output holds no certificate")
+	client, err := check.RESTClient(ca)
+	if err != nil {
+		t.Fatalf("caCert output: %v", err)
 	}
-	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	client.Timeout = 5 * time.Second
+	return client
 }
 
 // TestCluster is the dev stack's three-node cluster, the one the HA and day-2 tests drive.

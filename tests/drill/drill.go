@@ -6,6 +6,7 @@ package drill
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -25,6 +26,8 @@ type Cluster struct {
 	// C is the cluster the drills run on.
 	C     *stacks.Cluster
 	Creds check.Credentials
+	// REST reads Patroni's REST API, trusting the stack's CA.
+	REST *http.Client
 }
 
 // Setup is SetupCluster for the dev stack's pg-test.
@@ -43,7 +46,7 @@ func SetupCluster(t *testing.T, name string) *Cluster {
 	}
 	s.ClusterOutputs(t, name, &outs)
 	spec := s.Spec(t)
-	c := &Cluster{Stack: s, Spec: spec, C: spec.Find(name), Creds: outs.UserPasswords}
+	c := &Cluster{Stack: s, Spec: spec, C: spec.Find(name), Creds: outs.UserPasswords, REST: s.HTTPClient(t)}
 	c.RestoreLeader(t)
 	// Registered first, so it runs last: after any config edit of the test is reverted (a
 	// synchronous cluster takes a switchover only to its synchronous standby).
@@ -52,7 +55,7 @@ func SetupCluster(t *testing.T, name string) *Cluster {
 }
 
 func (c *Cluster) State() check.State {
-	return check.ReadState(context.Background(), c.C)
+	return check.ReadState(context.Background(), c.C, c.REST)
 }
 
 func (c *Cluster) Leader() string { return c.State().Leader() }
@@ -242,7 +245,7 @@ func (c *Cluster) CheckRoutes(t *testing.T) {
 	var report strings.Builder
 	start := time.Now()
 	for {
-		routes := check.Plan(cl, check.ReadState(ctx, cl), check.HostForms(cl, true), c.Creds)
+		routes := check.Plan(cl, check.ReadState(ctx, cl, c.REST), check.HostForms(cl, true), c.Creds)
 		check.Run(ctx, routes, check.Resolver(c.Spec.Infra[0].IP))
 		report.Reset()
 		bad := check.Report(&report, routes)

@@ -48,7 +48,7 @@ func checkClusterOutputs(t *testing.T, s *cli.Stack, c *stacks.Cluster) {
 	if c.VIP.Enabled {
 		host = c.VIP.Address
 	}
-	st := check.ReadState(context.Background(), c)
+	st := check.ReadState(context.Background(), c, s.HTTPClient(t))
 	want, servable := map[string]int{}, map[string]bool{}
 	for _, svc := range c.AllServices() {
 		if u := c.ServiceUser(svc.Name); u != "" && u != "postgres" {

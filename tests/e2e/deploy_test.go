@@ -51,7 +51,7 @@ func TestEveryHostFormAndPortRoutes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			spec, c, outs := deployed(t, name)
 			ctx := context.Background()
-			st := check.ReadState(ctx, c)
+			st := check.ReadState(ctx, c, cli.DevStack(t).HTTPClient(t))
 			if st.Leader() == "" {
 				t.Fatal("no member answers /primary")
 			}
@@ -94,7 +94,7 @@ func TestPersonalUsers(t *testing.T) {
 // TestReplicaServiceSpreads connects to 5434 repeatedly: every replica must serve it.
 func TestReplicaServiceSpreads(t *testing.T) {
 	_, c, outs := deployed(t, cli.TestCluster)
-	replicas := drill.Passing(check.ReadState(context.Background(), c).Status["/replica"])
+	replicas := drill.Passing(check.ReadState(context.Background(), c, cli.DevStack(t).HTTPClient(t)).Status["/replica"])
 	if len(replicas) != 2 {
 		t.Fatalf("replicas %v, want two", replicas)
 	}

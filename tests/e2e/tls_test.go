@@ -54,7 +54,7 @@ func TestTLSVerifyFull(t *testing.T) {
 		}
 		var outs outputs
 		s.ClusterOutputs(t, c.Name, &outs)
-		routes := check.Plan(c, check.ReadState(ctx, c), check.HostForms(c, true), outs.UserPasswords)
+		routes := check.Plan(c, check.ReadState(ctx, c, s.HTTPClient(t)), check.HostForms(c, true), outs.UserPasswords)
 		withTLS(routes, "verify-full", ca)
 		check.Run(ctx, routes, check.Resolver(spec.Infra[0].IP))
 		var report strings.Builder

@@ -160,11 +160,16 @@ func TestHAProxyAcceptsConfigs(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg = strings.ReplaceAll(cfg, render.HAProxyHoldPath, lua)
+		cert, key := selfSigned(t)
 		pem := filepath.Join(dir, "haproxy.pem")
-		if err := os.WriteFile(pem, selfSignedPEM(t), 0o600); err != nil {
+		if err := os.WriteFile(pem, append(cert, key...), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		cfg = strings.ReplaceAll(cfg, render.HAProxyPEMPath, pem)
+		ca := filepath.Join(dir, "ca.crt")
+		if err := os.WriteFile(ca, cert, 0o644); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(dir, "haproxy.cfg"), []byte(cfg), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -172,6 +177,7 @@ func TestHAProxyAcceptsConfigs(t *testing.T) {
 		for p, content := range byPath {
 			if strings.HasPrefix(p, render.HAProxyServicesDir+"/") {
 				n++
+				content = strings.ReplaceAll(content, render.CACertPath, ca)
 				if err := os.WriteFile(filepath.Join(services, filepath.Base(p)), []byte(content), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -189,14 +195,16 @@ func TestHAProxyAcceptsConfigs(t *testing.T) {
 	}
 }
 
-// selfSignedPEM is a certificate and its key in one PEM file, as HAProxy's ssl crt reads it.
-func selfSignedPEM(t *testing.T) []byte {
+// selfSigned is a self-signed certificate and its key, PEM-encoded: HAProxy's ssl crt reads
+// both from one file, its ca-file the certificate.
+func selfSigned(t *testing.T) (certPEM, keyPEM []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
 		t.Fatal(err)
@@ -205,8 +213,8 @@ func selfSignedPEM(t *testing.T) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})...)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
 }
 
 func TestYAMLFilesParse(t *testing.T) {

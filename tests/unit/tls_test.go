@@ -92,3 +92,37 @@ func TestTLSRotation(t *testing.T) {
 		}
 	}
 }
+
+// TestWebTLSFollowsMode: with TLS on (prefer or require), Patroni serves its REST API over HTTPS
+// with the node's certificate, HAProxy checks it over TLS verifying the member's name against the
+// CA, and the readiness waits ask over HTTPS; with TLS off, all of it stays plain HTTP.
+func TestWebTLSFollowsMode(t *testing.T) {
+	for _, mode := range []string{stacks.TLSOff, stacks.TLSPrefer, stacks.TLSRequire} {
+		t.Run(mode, func(t *testing.T) {
+			cfg := devConfig(t)
+			for _, c := range cfg[stacks.KeyClusters].([]any) {
+				c.(map[string]any)["tls"] = mode
+			}
+			spec := loadStack(t, cfg)
+			res := deploy(t, spec)
+			on := mode != stacks.TLSOff
+			files := nodeFiles(t, spec, res)["pg-test-2"]
+			patroni := files["/etc/patroni/config.yml"]
+			if got := strings.Contains(patroni, "certfile: /etc/pgsvc/tls/server.crt") && strings.Contains(patroni, "cacert: /etc/pgsvc/tls/ca.crt"); got != on {
+				t.Errorf("Patroni REST over HTTPS = %v, want %v:\n%s", got, on, patroni)
+			}
+			check := "server pg-test-1 10.213.0.11:6432 check port 8008 check-ssl verify required ca-file /etc/pgsvc/tls/ca.crt verifyhost pg-test-1 weight"
+			if got := strings.Contains(files["/etc/haproxy/services/pg-test-primary.cfg"], check); got != on {
+				t.Errorf("HAProxy checks over TLS = %v, want %v:\n%s", got, on, files["/etc/haproxy/services/pg-test-primary.cfg"])
+			}
+			wait := mock.Str(res["pg-test-2-postgres-service"].Inputs["create"])
+			want := "'http://127.0.0.1:8008/health'"
+			if on {
+				want = "--cacert /etc/pgsvc/tls/ca.crt -w '%{http_code}' 'https://127.0.0.1:8008/health'"
+			}
+			if !strings.Contains(wait, want) {
+				t.Errorf("readiness wait lacks %s:\n%s", want, wait)
+			}
+		})
+	}
+}
