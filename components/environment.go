@@ -54,12 +54,14 @@ func NewEnvironment(ctx *pulumi.Context, name string, args *EnvironmentArgs, opt
 	if env.TLS, err = newNodeTLS(ctx, spec, nodes, env.CA, env); err != nil {
 		return nil, err
 	}
+	var previous *Etcd
 	for _, m := range spec.Etcd.Members {
-		e, err := NewEtcd(ctx, m+"-etcd", &EtcdArgs{Spec: spec, Node: nodes[m], Member: m}, pulumi.Parent(env), legacy)
+		e, err := NewEtcd(ctx, m+"-etcd", &EtcdArgs{Spec: spec, Node: nodes[m], Member: m, TLS: env.TLS[m], Previous: previous}, pulumi.Parent(env), legacy)
 		if err != nil {
 			return nil, err
 		}
 		env.DCS = append(env.DCS, e)
+		previous = e
 	}
 	rootLegacy := legacyAliases(ctx, spec, func(c string) string { return c + "-password-" + render.SecretEtcdRoot })
 	if env.EtcdRootPassword, err = newPassword(ctx, "etcd-root-password", "", env, rootLegacy); err != nil {
@@ -102,10 +104,13 @@ func (env *Environment) AuthNode() *Node {
 }
 
 // TurnOnAuth turns on etcd's authentication after every DCS client in clients has its
-// credentials, and completes the environment.
+// credentials, ends a move of etcd to TLS once they all speak it, and completes the environment.
 func (env *Environment) TurnOnAuth(ctx *pulumi.Context, clients []pulumi.Resource) error {
 	after := append([]pulumi.Resource{env.EtcdRoot}, clients...)
 	if err := newEtcdAuth(ctx, env.Spec, env.AuthNode(), env.EtcdRootPassword, env, after); err != nil {
+		return err
+	}
+	if err := newEtcdFinishMove(ctx, env, after); err != nil {
 		return err
 	}
 	return ctx.RegisterResourceOutputs(env, pulumi.Map{})
@@ -121,10 +126,6 @@ type NodePlan struct {
 
 // NodePlans lists every machine of a spec once, infra nodes first.
 func NodePlans(spec *stacks.Spec) []NodePlan {
-	etcd := map[string]bool{}
-	for _, e := range spec.Etcd.Members {
-		etcd[spec.MachineName(e)] = true
-	}
 	var plans []NodePlan
 	for _, m := range spec.Machines() {
 		p := NodePlan{Name: m.Name, IP: m.IP, Packages: slices.Clone(basePackages), Member: m.Cluster != nil}
@@ -134,7 +135,7 @@ func NodePlans(spec *stacks.Spec) []NodePlan {
 		if p.Member {
 			p.Packages = append(p.Packages, memberPackages...)
 		}
-		if etcd[m.Name] {
+		if spec.RunsEtcd(m.Name) {
 			p.Packages = append(p.Packages, etcdPackages...)
 		}
 		plans = append(plans, p)

@@ -56,17 +56,31 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 	slices.SortStableFunc(members, func(a, b stacks.Member) int {
 		return boolRank(b.Role == stacks.RolePrimary) - boolRank(a.Role == stacks.RolePrimary)
 	})
+	// A Patroni restart goes through the replicas first and the primary last, so that the
+	// primary hands over at most once.
+	patroniSecrets := pw.Pick(render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI, render.SecretEtcdCluster)
+	byMember := map[string]*Postgres{}
+	var configAfter pulumi.Resource
+	for i := len(members) - 1; i >= 0; i-- {
+		m := members[i]
+		member := c.MemberName(m)
+		p, err := NewPostgres(ctx, member+"-postgres", &PostgresArgs{Spec: spec, Cluster: c, Node: nodes[member], Member: m, Secrets: patroniSecrets, ConfigAfter: configAfter}, pulumi.Parent(pc))
+		if err != nil {
+			return nil, err
+		}
+		byMember[member] = p
+		configAfter = p.Config
+	}
 	var postgres []pulumi.Resource
 	var primary pulumi.Resource
-	patroniSecrets := pw.Pick(render.SecretSuperuser, render.SecretReplication, render.SecretPatroniAPI, render.SecretEtcdCluster)
 	for _, m := range members {
 		member := c.MemberName(m)
 		after := append(slices.Clone(dcs), env.TLS[member])
 		if primary != nil {
 			after = append(after, primary)
 		}
-		p, err := NewPostgres(ctx, member+"-postgres", &PostgresArgs{Spec: spec, Cluster: c, Node: nodes[member], Member: m, Secrets: patroniSecrets, After: after}, pulumi.Parent(pc))
-		if err != nil {
+		p := byMember[member]
+		if err := p.Start(ctx, after); err != nil {
 			return nil, err
 		}
 		if primary == nil {

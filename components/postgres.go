@@ -3,6 +3,7 @@ package components
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-command/sdk/go/command/remote"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"pgsvc/render"
@@ -16,19 +17,23 @@ type PostgresArgs struct {
 	Node    *Node
 	Member  stacks.Member
 	Secrets pulumi.StringMapOutput
-	// After are resources the member must wait for: the DCS, and for replicas the primary.
-	After []pulumi.Resource
+	// ConfigAfter is the config file of the member whose Patroni takes a change before this
+	// one's: a change that restarts Patroni goes through the members one at a time.
+	ConfigAfter pulumi.Resource
 }
 
-// Postgres is a running Patroni member.
+// Postgres is a Patroni member: its config, and once started (Start), the running member.
 type Postgres struct {
 	pulumi.ResourceState
+	// Config is the member's Patroni config file.
+	Config *remote.Command
+	name   string
+	args   *PostgresArgs
 }
 
-// NewPostgres writes Patroni's config and starts it. The initial primary is ready when it holds
-// the leader lock; a replica when its PostgreSQL runs.
+// NewPostgres writes Patroni's config; Start starts the member.
 func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...pulumi.ResourceOption) (*Postgres, error) {
-	p := &Postgres{}
+	p := &Postgres{name: name, args: args}
 	if err := ctx.RegisterComponentResource("pgsvc:index:Postgres", name, p, opts...); err != nil {
 		return nil, err
 	}
@@ -38,14 +43,25 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := writeFile(ctx, name+"-patroni-yml", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
+	deps := []pulumi.Resource{callback}
+	if args.ConfigAfter != nil {
+		deps = append(deps, args.ConfigAfter)
+	}
+	p.Config, err = writeFile(ctx, name+"-patroni-yml", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
 		return render.PatroniConfig(args.Spec, c, args.Member, sec)
-	}), fileOps{OnChange: reloadIfActive("patroni")}, p, []pulumi.Resource{callback})
+	}), fileOps{OnChange: patroniApply(c, args.Member)}, p, deps)
 	if err != nil {
 		return nil, err
 	}
+	return p, nil
+}
+
+// Start starts Patroni after the resources in after: the DCS, and for replicas the primary. The
+// initial primary is ready when it holds the leader lock; a replica when its PostgreSQL runs.
+func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
+	c, m := p.args.Cluster, p.args.Member
 	ready, readiness := "/health", "runs PostgreSQL"
-	if args.Member.Role == stacks.RolePrimary {
+	if m.Role == stacks.RolePrimary {
 		ready, readiness = "/primary", "holds the leader lock"
 	}
 	url := c.PatroniURL("127.0.0.1", ready)
@@ -54,14 +70,14 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	if c.RemoveDataOnDestroy {
 		del += "\nrm -rf " + render.ShellQuote(dataDir)
 	}
-	_, err = run(ctx, name+"-service", conn, step{
+	_, err := run(ctx, p.name+"-service", p.args.Node.Conn, step{
 		Create: fmt.Sprintf("install -d -o postgres -g postgres -m 0700 %s\n", render.ShellQuote(fmt.Sprintf("/var/lib/postgresql/%d", c.Version))) +
 			startService("patroni") + "\n" +
-			waitFor(httpStatusIs(url, 200), 300, fmt.Sprintf("%s: Patroni member %s not ready (%s) within 300s", args.Node.Conn.Node, c.MemberName(args.Member), readiness)),
+			waitFor(httpStatusIs(url, 200), 300, fmt.Sprintf("%s: Patroni member %s not ready (%s) within 300s", p.args.Node.Conn.Node, c.MemberName(m), readiness)),
 		Delete: del,
-	}, p, append([]pulumi.Resource{cfg}, args.After...))
+	}, p, append([]pulumi.Resource{p.Config}, after...))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return p, ctx.RegisterResourceOutputs(p, pulumi.Map{"dataDir": pulumi.String(dataDir)})
+	return ctx.RegisterResourceOutputs(p, pulumi.Map{"dataDir": pulumi.String(dataDir)})
 }

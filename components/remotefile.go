@@ -16,7 +16,8 @@ import (
 type fileOps struct {
 	// Validate runs with the new file in place; on failure the old file is put back.
 	Validate string
-	// OnChange runs after the file changed (a reload); OnDelete after it was removed.
+	// OnChange runs after the file changed (a reload), with the previous file, if there was
+	// one, at "$f.pgsvc-old"; OnDelete runs after the file was removed.
 	OnChange string
 	OnDelete string
 }

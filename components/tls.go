@@ -116,6 +116,13 @@ func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pul
 			return nil, err
 		}
 	}
+	if args.Spec.RunsEtcd(args.Machine.Name) {
+		k, err := writeFile(ctx, name+"-etcd.key", conn, secretDerived(key.PrivateKeyPem, render.EtcdKey), fileOps{}, n, deps)
+		if err != nil {
+			return nil, err
+		}
+		deps = append(deps, k)
+	}
 	if _, err := writeFile(ctx, name+"-server.crt", conn, derivedContent(cert.CertPem, render.ServerCert, ""), reload, n, deps); err != nil {
 		return nil, err
 	}

@@ -24,28 +24,74 @@ func EtcdMembers(s *stacks.Spec) []EtcdMember {
 	return out
 }
 
-// EtcdEndpoints are the client URLs of every member.
-func EtcdEndpoints(s *stacks.Spec) []string {
+// EtcdHosts are the client addresses (host:port) of every member.
+func EtcdHosts(s *stacks.Spec) []string {
 	var out []string
 	for _, m := range EtcdMembers(s) {
-		out = append(out, "http://"+netip.AddrPortFrom(netip.MustParseAddr(m.IP), uint16(s.Etcd.ClientPort)).String())
+		out = append(out, hostPort(m.IP, s.Etcd.ClientPort))
 	}
 	return out
 }
 
-// EtcdEnv is /etc/default/etcd, read by Debian's etcd.service, for the member named name.
+// EtcdEndpoints are the client URLs of every member: etcd serves its clients over TLS only.
+func EtcdEndpoints(s *stacks.Spec) []string {
+	var out []string
+	for _, h := range EtcdHosts(s) {
+		out = append(out, "https://"+h)
+	}
+	return out
+}
+
+func hostPort(ip string, port int) string {
+	return netip.AddrPortFrom(netip.MustParseAddr(ip), uint16(port)).String()
+}
+
+// EtcdEnv is /etc/default/etcd, read by Debian's etcd.service, for the member named name. Clients
+// and peers speak TLS with the node's certificate; peers must show one the CA signed.
 func EtcdEnv(s *stacks.Spec, name string) File {
-	ip := s.NodeIPs()[name]
+	return File{Path: "/etc/default/etcd", Mode: "0644", Owner: userRoot, Group: userRoot,
+		Content: execute("etcd.env.tmpl", etcdEnvData(s, name))}
+}
+
+func etcdEnvData(s *stacks.Spec, name string) map[string]any {
 	var initial []string
 	for _, m := range EtcdMembers(s) {
-		initial = append(initial, fmt.Sprintf("%s=http://%s:%d", m.Name, m.IP, s.Etcd.PeerPort))
+		initial = append(initial, fmt.Sprintf("%s=https://%s", m.Name, hostPort(m.IP, s.Etcd.PeerPort)))
 	}
-	data := map[string]any{
-		"Name": name, "IP": ip, "ClientPort": s.Etcd.ClientPort, "PeerPort": s.Etcd.PeerPort,
+	return map[string]any{
+		"Name": name, "IP": s.NodeIPs()[name], "ClientPort": s.Etcd.ClientPort, "PeerPort": s.Etcd.PeerPort,
 		"InitialCluster": initial, "EnableV2": s.Etcd.API == stacks.DCSv2,
+		"Cert": ServerCertPath, "Key": EtcdKeyPath, "CA": CACertPath,
 	}
-	return File{Path: "/etc/default/etcd", Mode: "0644", Owner: userRoot, Group: userRoot,
-		Content: execute("etcd.env.tmpl", data)}
+}
+
+// EtcdMovePath holds the settings of a member's move to TLS; etcd.service reads it after
+// /etc/default/etcd (see EtcdDropIn). A member of an etcd cluster deployed before etcd spoke
+// TLS first restarts with its certificate but still listens for peers and clients in plain HTTP
+// too, so that no DCS client or peer loses it; once every DCS client speaks TLS, each member in
+// turn moves its peer URL to TLS and restarts without the file (EtcdFinishMoveScript). It lives
+// on a tmpfs.
+const EtcdMovePath = "/run/pgsvc/etcd-tls-move.env"
+
+// EtcdMove is the file at EtcdMovePath for the member named name.
+func EtcdMove(s *stacks.Spec, name string) File {
+	return File{Path: EtcdMovePath, Mode: "0644", Owner: userRoot, Group: userRoot,
+		Content: execute("etcd-tls-move.env.tmpl", etcdEnvData(s, name))}
+}
+
+// EtcdDropIn makes Debian's etcd.service read EtcdMovePath when it exists.
+func EtcdDropIn() File {
+	return File{Path: "/etc/systemd/system/etcd.service.d/pgsvc.conf", Mode: "0644", Owner: userRoot, Group: userRoot,
+		Content: execute("etcd-dropin.conf.tmpl", map[string]string{"Env": EtcdMovePath})}
+}
+
+// EtcdFinishMoveScript ends the member's move to TLS, if it is in one: its peer URL in the
+// membership becomes https, and it restarts with TLS listeners only. stdin: root password.
+func EtcdFinishMoveScript(s *stacks.Spec, name string) []byte {
+	data := etcdAuthData(s, nil)
+	data["Name"], data["Move"] = name, EtcdMovePath
+	data["PeerURL"] = "https://" + hostPort(s.NodeIPs()[name], s.Etcd.PeerPort)
+	return execute("etcd-tls-finish.sh.tmpl", data)
 }
 
 // EtcdUser is the cluster's own etcd user (and role): Patroni and vip-manager log in with it,
@@ -93,7 +139,7 @@ func EtcdAuthOffScript(s *stacks.Spec) []byte {
 // etcdAuthData is what the scripts need: the cluster's user and keys, or for the environment's
 // scripts, the namespace every cluster's keys live under.
 func etcdAuthData(s *stacks.Spec, c *stacks.Cluster) map[string]any {
-	data := map[string]any{"Port": s.Etcd.ClientPort, "V3": s.Etcd.API == stacks.DCSv3, "Prefix": strings.TrimSuffix(patroniNamespace, "/")}
+	data := map[string]any{"Port": s.Etcd.ClientPort, "V3": s.Etcd.API == stacks.DCSv3, "Prefix": strings.TrimSuffix(patroniNamespace, "/"), "CA": CACertPath}
 	if c != nil {
 		data["User"], data["Prefix"] = EtcdUser(c), patroniNamespace+c.Name
 	}

@@ -22,14 +22,10 @@ func DataDir(c *stacks.Cluster) string {
 
 // PatroniConfig is /etc/patroni/config.yml, read by Debian's patroni.service, for member m.
 func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secrets) File {
-	var hosts []string
-	for _, e := range EtcdEndpoints(s) {
-		hosts = append(hosts, strings.TrimPrefix(e, "http://"))
-	}
 	data := map[string]any{
 		"C": c, "M": m, "Name": c.MemberName(m), "Plan": c.Plan(), "Namespace": patroniNamespace,
-		"EtcdSection": map[string]string{stacks.DCSv2: "etcd", stacks.DCSv3: "etcd3"}[s.Etcd.API],
-		"EtcdHosts":   strings.Join(hosts, ","), "DataDir": DataDir(c),
+		"EtcdSection": patroniEtcdSection(s), "CA": CACertPath,
+		"EtcdHosts":   strings.Join(EtcdHosts(s), ","), "DataDir": DataDir(c), "DCSClient": PatroniDCSClientMarker + " " + PatroniDCSClient(s),
 		"DCS":       indent(string(PatroniDynamicConfig(c)), "    "),
 		"BinDir":    fmt.Sprintf("/usr/lib/postgresql/%d/bin", c.Version),
 		"Superuser": sec[SecretSuperuser], "Replication": sec[SecretReplication],
@@ -43,6 +39,20 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 	}
 	return File{Path: "/etc/patroni/config.yml", Mode: "0600", Owner: userPostgres, Group: userPostgres,
 		Content: execute("patroni.yml.tmpl", data), Secret: true}
+}
+
+// PatroniDCSClientMarker starts the comment line of config.yml that holds PatroniDCSClient.
+const PatroniDCSClientMarker = "# pgsvc dcs-client:"
+
+// PatroniDCSClient sums up how Patroni reaches etcd, apart from which members it starts from:
+// the API, the scheme and the CA. Patroni reads these only when it starts, so a change of them
+// restarts it (under a pause of the cluster, which leaves PostgreSQL running).
+func PatroniDCSClient(s *stacks.Spec) string {
+	return fmt.Sprintf("%s https %s", patroniEtcdSection(s), CACertPath)
+}
+
+func patroniEtcdSection(s *stacks.Spec) string {
+	return map[string]string{stacks.DCSv2: "etcd", stacks.DCSv3: "etcd3"}[s.Etcd.API]
 }
 
 // PatroniCallback is Patroni's callback on member m after PostgreSQL stops, starts, restarts or

@@ -52,6 +52,7 @@ const (
 const (
 	userPostgres = "postgres"
 	userRoot     = "root"
+	userEtcd     = "etcd"
 	groupHAProxy = "haproxy"
 )
 

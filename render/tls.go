@@ -9,6 +9,7 @@ const (
 	ServerCertPath  = TLSDir + "/server.crt"
 	PostgresKeyPath = TLSDir + "/postgres.key"
 	HAProxyPEMPath  = TLSDir + "/haproxy.pem"
+	EtcdKeyPath     = TLSDir + "/etcd.key"
 )
 
 // postgresTLS are the TLS files PostgreSQL and PgBouncer (both run as postgres) use.
@@ -27,6 +28,11 @@ func ServerCert(pem string) File {
 // PostgresKey is the node's private key as PostgreSQL and PgBouncer (both run as postgres) read it.
 func PostgresKey(pem string) File {
 	return File{Path: PostgresKeyPath, Mode: "0600", Owner: userPostgres, Group: userPostgres, Content: []byte(pem), Secret: true}
+}
+
+// EtcdKey is the node's private key as etcd reads it.
+func EtcdKey(pem string) File {
+	return File{Path: EtcdKeyPath, Mode: "0600", Owner: userEtcd, Group: userEtcd, Content: []byte(pem), Secret: true}
 }
 
 // HAProxyPEM is the node's certificate and key in one file, as HAProxy's stats page reads them

@@ -6,7 +6,7 @@ import "pgsvc/stacks"
 // DCS leader key names m. It reads the DCS as the cluster's etcd user.
 func VipManagerConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secrets) File {
 	data := map[string]any{"V": c.VIP, "Key": LeaderKey(c), "Name": c.MemberName(m), "Endpoints": EtcdEndpoints(s),
-		"User": EtcdUser(c), "Password": sec[SecretEtcdCluster]}
+		"User": EtcdUser(c), "Password": sec[SecretEtcdCluster], "CA": CACertPath}
 	return File{Path: "/etc/vip-manager/vip-manager.yml", Mode: "0600", Owner: userRoot, Group: userRoot,
 		Content: execute("vip-manager.yml.tmpl", data), Secret: true}
 }

@@ -1,5 +1,7 @@
 package stacks
 
+import "slices"
+
 // Machine is one host of the environment. It is named after its infra node, or else after the
 // instance it runs; a member whose address is an infra node's runs on that node.
 type Machine struct {
@@ -64,4 +66,9 @@ func (s *Spec) MachineName(name string) string {
 		}
 	}
 	return name
+}
+
+// RunsEtcd reports whether the machine named machine runs an etcd member.
+func (s *Spec) RunsEtcd(machine string) bool {
+	return slices.ContainsFunc(s.Etcd.Members, func(e string) bool { return s.MachineName(e) == machine })
 }

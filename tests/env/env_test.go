@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pgsvc/check"
+	"pgsvc/render"
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
@@ -45,8 +46,8 @@ func onlyChanges(t *testing.T, changes map[string]string, op string, allowed *re
 func etcdLogin(t *testing.T, spec *stacks.Spec, cluster, password string) string {
 	t.Helper()
 	etcd := spec.NodeIPs()[spec.Etcd.Members[0]]
-	out, err := cli.LabSSH(etcd, fmt.Sprintf(`curl -s -o /dev/null -w '%%{http_code}' -u %s:%s http://127.0.0.1:%d/v2/keys/pg/%s/leader`,
-		cluster, password, spec.Etcd.ClientPort, cluster))
+	out, err := cli.LabSSH(etcd, fmt.Sprintf(`curl -s -o /dev/null --cacert %s -w '%%{http_code}' -u %s:%s https://127.0.0.1:%d/v2/keys/pg/%s/leader`,
+		render.CACertPath, cluster, password, spec.Etcd.ClientPort, cluster))
 	if err != nil {
 		t.Fatal(err)
 	}

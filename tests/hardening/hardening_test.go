@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"pgsvc/render"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
 )
@@ -172,7 +173,7 @@ func TestSecretsAudit(t *testing.T) {
 			mode, user := f[0], f[1]
 			// etcd 3.4 logs a v3 password change in its write-ahead log before hashing it.
 			owners := []string{"postgres", "root"}
-			if strings.HasPrefix(f[3], "/var/lib/etcd/") {
+			if strings.HasPrefix(f[3], "/var/lib/etcd/") || f[3] == render.EtcdKeyPath {
 				owners = []string{"etcd"}
 			}
 			if (mode != "600" && mode != "640") || !slices.Contains(owners, user) {
@@ -200,15 +201,15 @@ func labGrep(ip string, patterns []string) (string, error) {
 func TestEtcdAuth(t *testing.T) {
 	c := drill.Setup(t)
 	etcd := c.Spec.NodeIPs()[c.Spec.Etcd.Members[0]]
-	key := fmt.Sprintf("http://%s:%d/v2/keys/pg/%s/leader", etcd, c.Spec.Etcd.ClientPort, c.C.Name)
-	outside := fmt.Sprintf("http://%s:%d/v2/keys/pgsvc-audit", etcd, c.Spec.Etcd.ClientPort)
+	key := fmt.Sprintf("https://%s:%d/v2/keys/pg/%s/leader", etcd, c.Spec.Etcd.ClientPort, c.C.Name)
+	outside := fmt.Sprintf("https://%s:%d/v2/keys/pgsvc-audit", etcd, c.Spec.Etcd.ClientPort)
 	// The cluster user's password is read from patroni.yml on the node into a 0600 netrc file:
 	// it never reaches a command line.
 	const netrc = `umask 077; n=$(mktemp); trap 'rm -f "$n"' EXIT
 awk -v h=%s '/^etcd:/ {e=1} e && $1=="username:" {u=$2} e && $1=="password:" {p=$2; exit} END {gsub(/"/,"",u); gsub(/"/,"",p); print "machine " h " login " u " password " p}' /etc/patroni/config.yml >"$n"
 `
 	status := func(auth bool, method, url string) string {
-		cmd := fmt.Sprintf("curl -s -o /dev/null -m 5 -w '%%{http_code}' -X %s %s", method, url)
+		cmd := fmt.Sprintf("curl -s -o /dev/null -m 5 --cacert %s -w '%%{http_code}' -X %s %s", render.CACertPath, method, url)
 		if auth {
 			cmd = fmt.Sprintf(netrc, etcd) + strings.Replace(cmd, "curl", `curl --netrc-file "$n"`, 1)
 		}
@@ -425,10 +426,10 @@ func TestEtcdV3Cluster(t *testing.T) {
 	drill.CheckOutputs(t, s)
 
 	// The v2 API is off (404). The cluster user's password goes from patroni.yml into etcdctl's environment, never argv.
-	const probe = `export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=127.0.0.1:2379
+	const probe = `export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 ETCDCTL_CACERT=/etc/pgsvc/tls/ca.crt
 pw=$(awk '/^etcd3:/ {e=1} e && $1=="password:" {gsub(/"/,"",$2); print $2; exit}' /etc/patroni/config.yml)
 etcdctl get --prefix / >/dev/null 2>&1 && echo "anonymous v3 read"
-echo "v2 $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:2379/v2/keys/)"
+echo "v2 $(curl -s -o /dev/null --cacert /etc/pgsvc/tls/ca.crt -w '%{http_code}' https://127.0.0.1:2379/v2/keys/)"
 ETCDCTL_USER="pg-solo:$pw" etcdctl put /pgsvc-audit x >/dev/null 2>&1 && echo "cluster user wrote outside its keys"
 echo "leader $(ETCDCTL_USER="pg-solo:$pw" etcdctl get --print-value-only /pg/pg-solo/leader)"`
 	out, err := cli.LabSSH(solo, probe)

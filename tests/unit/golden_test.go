@@ -119,10 +119,11 @@ func TestExpectedFilesPerNode(t *testing.T) {
 	for _, svc := range []string{"primary", "replica", "default", "offline"} {
 		meta = append(meta, "/etc/haproxy/services/pg-meta-"+svc+".cfg")
 	}
+	etcd := []string{"/etc/default/etcd", "/etc/systemd/system/etcd.service.d/pgsvc.conf", "/etc/pgsvc/tls/etcd.key"}
 	want := map[string][]string{
-		"infra-1":   append([]string{"/etc/default/etcd", "/etc/dnsmasq.d/pgsvc.conf", "/etc/pgsvc/dns/pg-test", "/etc/pgsvc/dns/pg-meta"}, meta...),
-		"pg-test-1": append([]string{"/etc/default/etcd"}, member...),
-		"pg-test-2": append([]string{"/etc/default/etcd"}, member...),
+		"infra-1":   slices.Concat(etcd, []string{"/etc/dnsmasq.d/pgsvc.conf", "/etc/pgsvc/dns/pg-test", "/etc/pgsvc/dns/pg-meta"}, meta),
+		"pg-test-1": slices.Concat(etcd, member),
+		"pg-test-2": slices.Concat(etcd, member),
 		"pg-test-3": member,
 	}
 	for node, paths := range want {
