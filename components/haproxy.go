@@ -33,6 +33,9 @@ type HAProxyArgs struct {
 	Secrets pulumi.StringMapOutput
 	// TLS is the node's certificate files, which the stats page serves.
 	TLS pulumi.Resource
+	// Patroni is the cluster's Patroni configuration, in effect on every member once it is
+	// done: the services' checks follow how Patroni serves its REST API.
+	Patroni pulumi.Resource
 }
 
 // HAProxy is a running load balancer with one Service child per service.
@@ -70,8 +73,8 @@ func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pul
 	}
 	var services []pulumi.Resource
 	for _, svc := range args.Cluster.AllServices() {
-		s, err := NewService(ctx, name+"-"+svc.Name, &ServiceArgs{Cluster: args.Cluster, Conn: conn, Service: svc},
-			pulumi.Parent(h), pulumi.DependsOn([]pulumi.Resource{base}))
+		s, err := NewService(ctx, name+"-"+svc.Name, &ServiceArgs{Cluster: args.Cluster, Conn: conn, Service: svc, After: []pulumi.Resource{base, args.Patroni}},
+			pulumi.Parent(h))
 		if err != nil {
 			return nil, err
 		}

@@ -56,15 +56,17 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	return p, nil
 }
 
-// Start starts Patroni after the resources in after: the DCS, and for replicas the primary. The
-// initial primary is ready when it holds the leader lock; a replica when its PostgreSQL runs.
+// Start starts Patroni after the resources in after: the DCS, and for replicas the primary. A
+// replica is ready when its PostgreSQL runs; the initial primary once it serves in a role of a
+// cluster with a leader: at bootstrap, when it holds the leader lock, and later, whichever
+// member leads by then.
 func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
 	c, m := p.args.Cluster, p.args.Member
-	ready, readiness := "/health", "runs PostgreSQL"
+	ready, readiness := httpStatusIs(c.PatroniURL("127.0.0.1", "/health"), 200), "runs PostgreSQL"
 	if m.Role == stacks.RolePrimary {
-		ready, readiness = "/primary", "holds the leader lock"
+		ready = "{ " + httpStatusIs(c.PatroniURL("127.0.0.1", "/primary"), 200) + " || " + httpStatusIs(c.PatroniURL("127.0.0.1", "/replica"), 200) + "; }"
+		readiness = "serves as leader or replica"
 	}
-	url := c.PatroniURL("127.0.0.1", ready)
 	dataDir := render.DataDir(c)
 	del := stopService("patroni")
 	if c.RemoveDataOnDestroy {
@@ -73,7 +75,7 @@ func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
 	_, err := run(ctx, p.name+"-service", p.args.Node.Conn, step{
 		Create: fmt.Sprintf("install -d -o postgres -g postgres -m 0700 %s\n", render.ShellQuote(fmt.Sprintf("/var/lib/postgresql/%d", c.Version))) +
 			startService("patroni") + "\n" +
-			waitFor(httpStatusIs(url, 200), 300, fmt.Sprintf("%s: Patroni member %s not ready (%s) within 300s", p.args.Node.Conn.Node, c.MemberName(m), readiness)),
+			waitFor(ready, 300, fmt.Sprintf("%s: Patroni member %s not ready (%s) within 300s", p.args.Node.Conn.Node, c.MemberName(m), readiness)),
 		Delete: del,
 	}, p, append([]pulumi.Resource{p.Config}, after...))
 	if err != nil {

@@ -12,6 +12,9 @@ type ServiceArgs struct {
 	Cluster *stacks.Cluster
 	Conn    Conn
 	Service stacks.Service
+	// After must be in place before the service's file: HAProxy's base config, and the Patroni
+	// configuration its checks follow.
+	After []pulumi.Resource
 }
 
 // Service is one listen section of HAProxy.
@@ -26,7 +29,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 	ops := fileOps{Validate: haproxyCheck, OnChange: haproxyReload, OnDelete: haproxyReload}
-	if _, err := writeFile(ctx, name+"-cfg", args.Conn, plainContent(render.HAProxyService(args.Cluster, args.Service)), ops, s, nil); err != nil {
+	if _, err := writeFile(ctx, name+"-cfg", args.Conn, plainContent(render.HAProxyService(args.Cluster, args.Service)), ops, s, args.After); err != nil {
 		return nil, err
 	}
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{"port": pulumi.Int(args.Service.Port)})

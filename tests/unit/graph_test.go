@@ -127,6 +127,20 @@ func TestOrdering(t *testing.T) {
 		{"pg-meta-1-postgres-service", "pg-meta-etcd-user"},
 		{"pg-meta-1-postgres-callback", "infra-1"},
 		{"pg-test-dns-infra-1", "infra-1-dnsmasq"},
+		// a service's file after HAProxy's base config and the cluster's last Patroni config:
+		// Patroni's configs take turns, replicas first, the configured primary last
+		{"pg-test-2-haproxy-primary-cfg", "pg-test-2-haproxy-cfg"},
+		{"pg-test-2-haproxy-primary-cfg", "pg-test-1-postgres-patroni-yml"},
+		{"pg-test-1-postgres-patroni-yml", "pg-test-2-postgres-patroni-yml"},
+		{"pg-test-2-postgres-patroni-yml", "pg-test-3-postgres-patroni-yml"},
+		// etcd members take turns; they read their certificate from the start
+		{"pg-test-1-etcd-env", "infra-1-etcd-env"},
+		{"pg-test-2-etcd-env", "pg-test-1-etcd-env"},
+		{"infra-1-etcd-env", "infra-1-tls"},
+		// a move of etcd to TLS ends member by member, once every DCS client speaks TLS
+		{"infra-1-etcd-tls-finish", "pg-test-3-postgres"},
+		{"infra-1-etcd-tls-finish", "pg-test-2-vip-manager"},
+		{"pg-test-1-etcd-tls-finish", "infra-1-etcd-tls-finish"},
 	}
 	for _, c := range cases {
 		if _, ok := res[c.name]; !ok {
