@@ -107,10 +107,12 @@ func (env *Environment) AuthNode() *Node {
 // credentials, ends a move of etcd to TLS once they all speak it, and completes the environment.
 func (env *Environment) TurnOnAuth(ctx *pulumi.Context, clients []pulumi.Resource) error {
 	after := append([]pulumi.Resource{env.EtcdRoot}, clients...)
-	if err := newEtcdAuth(ctx, env.Spec, env.AuthNode(), env.EtcdRootPassword, env, after); err != nil {
+	auth, err := newEtcdAuth(ctx, env.Spec, env.AuthNode(), env.EtcdRootPassword, env, after)
+	if err != nil {
 		return err
 	}
-	if err := newEtcdFinishMove(ctx, env, after); err != nil {
+	// The move's restarts come after the auth scripts, which talk to the members.
+	if err := newEtcdFinishMove(ctx, env, append(after, auth)); err != nil {
 		return err
 	}
 	return ctx.RegisterResourceOutputs(env, pulumi.Map{})

@@ -34,13 +34,12 @@ func newEtcdUser(ctx *pulumi.Context, spec *stacks.Spec, c *stacks.Cluster, node
 // every cluster's user exists and every DCS client (Patroni, vip-manager) got its credentials,
 // so that turning it on never cuts a running client off, and is undone before they stop on
 // destroy.
-func newEtcdAuth(ctx *pulumi.Context, spec *stacks.Spec, node *Node, root pulumi.StringOutput, parent pulumi.Resource, after []pulumi.Resource) error {
+func newEtcdAuth(ctx *pulumi.Context, spec *stacks.Spec, node *Node, root pulumi.StringOutput, parent pulumi.Resource, after []pulumi.Resource) (pulumi.Resource, error) {
 	legacy := legacyAliases(ctx, spec, func(c string) string { return c + "-etcd-auth" })
 	// Replacing it (another first member) must not run the old one's "off" after the new "on".
-	_, err := run(ctx, "etcd-auth", node.Conn, step{
+	return run(ctx, "etcd-auth", node.Conn, step{
 		Create: string(render.EtcdAuthScript(spec)),
 		Delete: string(render.EtcdAuthOffScript(spec)),
 		Stdin:  etcdStdin(root, pulumi.String("")),
 	}, parent, after, pulumi.DeleteBeforeReplace(true), legacy)
-	return err
 }

@@ -141,6 +141,7 @@ func TestOrdering(t *testing.T) {
 		{"infra-1-etcd-tls-finish", "pg-test-3-postgres"},
 		{"infra-1-etcd-tls-finish", "pg-test-2-vip-manager"},
 		{"pg-test-1-etcd-tls-finish", "infra-1-etcd-tls-finish"},
+		{"infra-1-etcd-tls-finish", "etcd-auth"},
 	}
 	for _, c := range cases {
 		if _, ok := res[c.name]; !ok {
