@@ -9,7 +9,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"math/big"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,8 +144,8 @@ func servedSerial(t *testing.T, target check.Target) string {
 }
 
 // TestTLSRotation changes pgsvc:tls.rotation while a client writes every 50 ms through the VIP
-// with verify-full: every node gets a new certificate, PostgreSQL and PgBouncer serve it after a
-// reload, and the client sees no error.
+// with verify-full: every node gets a new certificate, PostgreSQL, PgBouncer, Patroni's REST API
+// and etcd serve it, and the client sees no error.
 func TestTLSRotation(t *testing.T) {
 	c := drill.Setup(t)
 	ca := c.Stack.CAFile(t)
@@ -158,6 +161,12 @@ func TestTLSRotation(t *testing.T) {
 	for _, p := range ports {
 		before[p] = servedSerial(t, secure(leader, p))
 	}
+	pool := c.REST.Transport.(*http.Transport).TLSClientConfig.RootCAs
+	https := []string{net.JoinHostPort(leader, fmt.Sprint(c.C.Ports.Patroni)), net.JoinHostPort(leader, fmt.Sprint(c.Spec.Etcd.ClientPort))}
+	httpsBefore := map[string]string{}
+	for _, addr := range https {
+		httpsBefore[addr] = tlsSerial(t, addr, pool)
+	}
 	rotated := c.Stack.WithConfig(t, func(cfg map[string]any) { cfg[stacks.KeyTLS] = map[string]any{"rotation": "e2e"} })
 	res := drill.WriteThrough(t, secure(c.C.VIP.Address, 5433), time.Second, time.Second, func() {
 		rotated.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
@@ -171,4 +180,21 @@ func TestTLSRotation(t *testing.T) {
 			t.Errorf("%s:%d still serves certificate %s after the rotation", leader, p, after)
 		}
 	}
+	for _, addr := range https {
+		if after := tlsSerial(t, addr, pool); after == httpsBefore[addr] {
+			t.Errorf("%s still serves certificate %s after the rotation", addr, after)
+		}
+	}
+}
+
+// tlsSerial is the serial number of the certificate a TLS server at addr presents, verified
+// against pool.
+func tlsSerial(t *testing.T, addr string, pool *x509.CertPool) string {
+	t.Helper()
+	conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", addr, &tls.Config{RootCAs: pool})
+	if err != nil {
+		t.Fatalf("%s: %v", addr, err)
+	}
+	defer conn.Close()
+	return conn.ConnectionState().PeerCertificates[0].SerialNumber.String()
 }
