@@ -25,7 +25,7 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 	data := map[string]any{
 		"C": c, "M": m, "Name": c.MemberName(m), "Plan": c.Plan(), "Namespace": patroniNamespace,
 		"EtcdSection": patroniEtcdSection(s), "CA": CACertPath,
-		"EtcdHosts":   strings.Join(EtcdHosts(s), ","), "DataDir": DataDir(c), "DCSClient": PatroniDCSClientMarker + " " + PatroniDCSClient(s),
+		"EtcdHosts": strings.Join(EtcdHosts(s), ","), "DataDir": DataDir(c), "DCSClient": PatroniDCSClientMarker + " " + PatroniDCSClient(s),
 		"DCS":       indent(string(PatroniDynamicConfig(c)), "    "),
 		"BinDir":    fmt.Sprintf("/usr/lib/postgresql/%d/bin", c.Version),
 		"Superuser": sec[SecretSuperuser], "Replication": sec[SecretReplication],
