@@ -272,7 +272,8 @@ test -f /var/lib/postgresql/15/pg-test/PG_VERSION && echo data-kept`)
 		UserPasswords check.Credentials `json:"userPasswords"`
 	}
 	c.Stack.ClusterOutputs(t, cli.TestCluster, &outs)
-	c.Creds = outs.UserPasswords
+	// The stack came back with new passwords and a new CA.
+	c.Creds, c.REST = outs.UserPasswords, c.Stack.HTTPClient(t)
 	c.Settle(t)
 	// Replicas learn the regenerated passwords once replication, itself re-keyed, catches up.
 	for _, port := range []int{5433, 5434} {

@@ -89,7 +89,7 @@ func TestAddAndRemoveCluster(t *testing.T) {
 	}
 	added.ClusterOutputs(t, "pg-solo", &outs)
 	spec := added.Spec(t)
-	(&drill.Cluster{Stack: added, Spec: spec, C: spec.Find("pg-solo"), Creds: outs.UserPasswords}).CheckRoutes(t)
+	(&drill.Cluster{Stack: added, Spec: spec, C: spec.Find("pg-solo"), Creds: outs.UserPasswords, REST: added.HTTPClient(t)}).CheckRoutes(t)
 	etcdPassword, err := cli.LabSSH(soloIP, `awk '/^etcd:/ {e=1} e && $1=="password:" {gsub(/"/,"",$2); print $2; exit}' /etc/patroni/config.yml`)
 	if err != nil {
 		t.Fatal(err)
