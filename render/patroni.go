@@ -46,7 +46,7 @@ const PatroniDCSClientMarker = "# pgsvc dcs-client:"
 
 // PatroniDCSClient sums up how Patroni reaches etcd, apart from which members it starts from:
 // the API, the scheme and the CA. Patroni reads these only when it starts, so a change of them
-// restarts it (under a pause of the cluster, which leaves PostgreSQL running).
+// restarts it, member by member, a leader handing over first.
 func PatroniDCSClient(s *stacks.Spec) string {
 	return fmt.Sprintf("%s https %s", patroniEtcdSection(s), CACertPath)
 }
