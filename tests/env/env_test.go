@@ -62,7 +62,14 @@ func TestAddAndRemoveCluster(t *testing.T) {
 	test := drill.Setup(t)
 	cli.Lab(t, "wipe", "solo-1")
 	cli.Lab(t, "start", "solo-1")
-	t.Cleanup(func() { cli.Lab(t, "wipe", "solo-1") })
+	t.Cleanup(func() {
+		if t.Failed() {
+			// The wipe takes the node's logs with it: keep what Patroni said.
+			out, _ := cli.LabSSH(soloIP, "journalctl -u patroni --no-pager -n 80")
+			t.Logf("solo-1's Patroni journal:\n%s", out)
+		}
+		cli.Lab(t, "wipe", "solo-1")
+	})
 	added := test.Stack.WithConfig(t, func(cfg map[string]any) {
 		cfg[stacks.KeyClusters] = append(cfg[stacks.KeyClusters].([]any), map[string]any{
 			"name":      "pg-solo",
