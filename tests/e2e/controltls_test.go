@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"pgsvc/check"
 	"pgsvc/render"
 	"pgsvc/tests/cli"
 )
@@ -34,9 +34,11 @@ func TestControlPlaneTLS(t *testing.T) {
 	s := cli.DevStack(t)
 	spec := s.Spec(t)
 	trusting := s.HTTPClient(t)
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM([]byte(otherCA(t)))
-	other := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	other, err := check.RESTClient([]byte(otherCA(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Timeout = 5 * time.Second
 	plain := &http.Client{Timeout: 5 * time.Second}
 
 	type endpoint struct{ name, hostPort, path, want string }
@@ -70,9 +72,9 @@ func TestControlPlaneTLS(t *testing.T) {
 
 	// Peers: a TLS client without a certificate is turned away; the member's own certificate,
 	// which its peers use, is let in.
+	caPool := trusting.Transport.(*http.Transport).TLSClientConfig.RootCAs
 	for _, m := range render.EtcdMembers(spec) {
 		peer := net.JoinHostPort(m.IP, fmt.Sprint(spec.Etcd.PeerPort))
-		caPool := trusting.Transport.(*http.Transport).TLSClientConfig.RootCAs
 		conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", peer, &tls.Config{RootCAs: caPool})
 		if err == nil {
 			// TLS 1.3 reports a refused client certificate on the first read.
