@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -82,6 +84,44 @@ func TestNodesAnswerSSH(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStartUnderLoad starts and powers off an on-demand node a few times while every core is
+// busy, as in CI where test packages and deployments share the host: a start must not take a
+// supervisor that is still on its way to running for one that failed.
+func TestStartUnderLoad(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the lab needs root")
+	}
+	if os.Getenv("PGSVC_E2E") != "1" {
+		t.Skip("set PGSVC_E2E=1 to boot the lab")
+	}
+	const node = "solo-1"
+	t.Cleanup(func() { runLab(time.Minute, "kill", node) })
+	stop := make(chan struct{})
+	var spinners sync.WaitGroup
+	for i := 0; i < runtime.NumCPU(); i++ {
+		spinners.Add(1)
+		go func() {
+			defer spinners.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+			}
+		}()
+	}
+	defer func() { close(stop); spinners.Wait() }()
+	for i := 0; i < 3; i++ {
+		if out, err := runLab(upTimeout, "start", node); err != nil {
+			t.Fatalf("start %d of %s: %v\n%s", i+1, node, err, out)
+		}
+		if out, err := runLab(time.Minute, "kill", node); err != nil {
+			t.Fatalf("kill %d of %s: %v\n%s", i+1, node, err, out)
+		}
 	}
 }
 
