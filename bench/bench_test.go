@@ -329,7 +329,7 @@ func benchRotation(t *testing.T, r *Report, c *drill.Cluster) {
 		errs.Samples = append(errs.Samples, float64(res.Failed))
 		gap.Samples = append(gap.Samples, seconds(res.MaxGap))
 	}
-	errs.Note = "every node gets a new key and certificate; PostgreSQL and PgBouncer reload them (no restart); one insert every 50 ms through the VIP's 5433 with sslmode=verify-full, 1 s per attempt"
+	errs.Note = "every node gets a new key and certificate; PostgreSQL, PgBouncer, Patroni and HAProxy reload them and etcd reads them at its next handshake (no daemon restarts); one insert every 50 ms through the VIP's 5433 with sslmode=verify-full, 1 s per attempt"
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	r.add(errs)
 	r.add(gap)
