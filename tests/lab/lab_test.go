@@ -98,7 +98,11 @@ func TestStartUnderLoad(t *testing.T) {
 		t.Skip("set PGSVC_E2E=1 to boot the lab")
 	}
 	const node = "solo-1"
-	t.Cleanup(func() { runLab(time.Minute, "kill", node) })
+	// A fresh disk: one left by another test could boot daemons of a cluster that has gone.
+	if out, err := runLab(time.Minute, "wipe", node); err != nil {
+		t.Fatalf("wipe %s: %v\n%s", node, err, out)
+	}
+	t.Cleanup(func() { runLab(time.Minute, "wipe", node) })
 	stop := make(chan struct{})
 	var spinners sync.WaitGroup
 	for i := 0; i < runtime.NumCPU(); i++ {
