@@ -67,9 +67,14 @@ func reloadIfActive(unit string) string {
 	return fmt.Sprintf("if systemctl is-active -q %[1]s; then systemctl reload %[1]s; fi", unit)
 }
 
+// localSQL runs one query as postgres over the local socket and prints its result unaligned.
+func localSQL(port int, query string) string {
+	return fmt.Sprintf("runuser -u postgres -- psql -X -Atq -h /var/run/postgresql -p %d -d postgres -c %s", port, render.ShellQuote(query))
+}
+
 // reloadPostgres makes a running PostgreSQL reread its configuration and TLS files.
 func reloadPostgres(port int) string {
-	return fmt.Sprintf("if systemctl is-active -q patroni; then runuser -u postgres -- psql -X -q -h /var/run/postgresql -p %d -d postgres -c 'select pg_reload_conf()' >/dev/null || true; fi", port)
+	return fmt.Sprintf("if systemctl is-active -q patroni; then %s >/dev/null || true; fi", localSQL(port, "select pg_reload_conf()"))
 }
 
 // restartIfActive restarts a running unit whose daemon cannot reload.

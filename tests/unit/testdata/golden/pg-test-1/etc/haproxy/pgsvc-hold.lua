@@ -8,8 +8,17 @@ core.register_action("pgsvc_hold", { "tcp-req" }, function(txn, limit, backends)
     local t = core.now()
     return t.sec * 1000 + t.usec // 1000
   end
+  -- A worker that a reload is stopping counts no server in any backend, yet still forwards the
+  -- connections it holds: those must not wait out the hold.
+  local function stopping()
+    local s = txn.f:stopping()
+    return s == true or s == 1
+  end
   local deadline = now_ms() + tonumber(limit)
   while true do
+    if stopping() then
+      return
+    end
     for name in string.gmatch(backends, "[^,]+") do
       if txn.f:nbsrv(name) > 0 then
         return
