@@ -18,7 +18,7 @@ const patronictl = "cd / && runuser -u postgres -- patronictl -c /etc/patroni/co
 // PostgreSQL: the apply waits for that, so that pg_hba and settings are in force when up returns.
 func patroniApply(c *stacks.Cluster, m stacks.Member) string {
 	marker := render.ShellQuote(render.PatroniDCSClientMarker)
-	loaded := localSQL(c.Ports.Postgres, "select pg_conf_load_time()") + " 2>/dev/null"
+	loadTime := localSQL(c.Ports.Postgres, "select pg_conf_load_time()") + " 2>/dev/null"
 	return fmt.Sprintf(`if systemctl is-active -q patroni; then
     if [ "$(grep %[1]s "$f.pgsvc-old" 2>/dev/null)" = "$(grep %[1]s "$f")" ]; then
       loaded=$(%[6]s) || loaded=
@@ -35,5 +35,5 @@ func patroniApply(c *stacks.Cluster, m stacks.Member) string {
     fi
   fi`, marker, httpStatusIs(c.PatroniURL("127.0.0.1", "/primary"), 200), patronictl, render.ShellQuote(c.MemberName(m)),
 		waitFor(httpStatusIs(c.PatroniURL("127.0.0.1", "/health"), 200), 120, "Patroni's PostgreSQL did not run within 120s of its restart"),
-		loaded, waitFor(`[ "$(`+loaded+`)" != "$loaded" ]`, 60, "Patroni did not reload PostgreSQL within 60s of its own reload"))
+		loadTime, waitFor(`[ "$(`+loadTime+`)" != "$loaded" ]`, 60, "Patroni did not reload PostgreSQL within 60s of its own reload"))
 }
