@@ -55,7 +55,7 @@ $(call plugin_dir,tls,$(TLS_VERSION))/pulumi-resource-tls: $(PLUGINS)/pulumi-res
 
 ## Host packages the tests use: haproxy -c for the golden configs, sshd for the plugin tests,
 ## psql (libpq) as the second client of the access checks.
-HOST_PACKAGES := haproxy openssh-server openssh-client postgresql-client
+HOST_PACKAGES := haproxy openssh-server openssh-client postgresql-client shellcheck
 host-deps:
 	@missing=$$(for p in $(HOST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi

@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"path"
 
 	"github.com/pulumi/pulumi-command/sdk/go/command/remote"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -72,7 +73,7 @@ func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
 	if c.RemoveDataOnDestroy {
 		del += "\nrm -rf " + render.ShellQuote(dataDir)
 	}
-	_, err := run(ctx, p.name+"-service", p.args.Node.Conn, step{
+	service, err := run(ctx, p.name+"-service", p.args.Node.Conn, step{
 		Create: fmt.Sprintf("install -d -o postgres -g postgres -m 0700 %s\n", render.ShellQuote(fmt.Sprintf("/var/lib/postgresql/%d", c.Version))) +
 			startService("patroni") + "\n" +
 			waitFor(ready, 300, fmt.Sprintf("%s: Patroni member %s not ready (%s) within 300s", p.args.Node.Conn.Node, c.MemberName(m), readiness)),
@@ -81,5 +82,31 @@ func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
 	if err != nil {
 		return err
 	}
+	if err := p.guard(ctx, service); err != nil {
+		return err
+	}
 	return ctx.RegisterResourceOutputs(p, pulumi.Map{"dataDir": pulumi.String(dataDir)})
+}
+
+// guard runs the timer that brings a PostgreSQL that Patroni rejects back under Patroni, once
+// Patroni runs.
+func (p *Postgres) guard(ctx *pulumi.Context, patroni pulumi.Resource) error {
+	conn := p.args.Node.Conn
+	unit := render.PatroniGuardUnit
+	deps := []pulumi.Resource{patroni}
+	script, err := writeFile(ctx, p.name+"-guard-sh", conn, plainContent(render.PatroniGuard(p.args.Cluster, p.args.Member)), fileOps{}, p, deps)
+	if err != nil {
+		return err
+	}
+	deps = append(deps, script)
+	for _, f := range render.PatroniGuardUnits() {
+		kind := path.Ext(f.Path)[1:]
+		w, err := writeFile(ctx, p.name+"-guard-"+kind, conn, plainContent(f), fileOps{OnChange: daemonReload}, p, deps)
+		if err != nil {
+			return err
+		}
+		deps = append(deps, w)
+	}
+	_, err = run(ctx, p.name+"-guard", conn, step{Create: startService(unit + ".timer"), Delete: stopService(unit + ".timer")}, p, deps)
+	return err
 }

@@ -27,7 +27,7 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 		"EtcdSection": patroniEtcdSection(s), "CA": CACertPath,
 		"EtcdHosts": strings.Join(EtcdHosts(s), ","), "DataDir": DataDir(c), "DCSClient": PatroniDCSClientMarker + " " + PatroniDCSClient(s),
 		"DCS":       indent(string(PatroniDynamicConfig(c)), "    "),
-		"BinDir":    fmt.Sprintf("/usr/lib/postgresql/%d/bin", c.Version),
+		"BinDir":    binDir(c),
 		"Superuser": sec[SecretSuperuser], "Replication": sec[SecretReplication],
 		"APIPassword": sec[SecretPatroniAPI],
 		"EtcdUser":    EtcdUser(c), "EtcdPassword": sec[SecretEtcdCluster],
@@ -91,4 +91,38 @@ func indent(s, prefix string) string {
 		}
 	}
 	return strings.Join(lines, "")
+}
+
+// PatroniGuardUnit is the systemd service (run by a timer of the same name) that brings a
+// PostgreSQL that Patroni rejects back under Patroni.
+const PatroniGuardUnit = "pgsvc-patroni-guard"
+
+// PatroniGuardScript is the path of the guard's script.
+const PatroniGuardScript = "/usr/local/lib/pgsvc/patroni-guard.sh"
+
+// patroniGuardEvery is how often the guard looks, in seconds.
+const patroniGuardEvery = 5
+
+// PatroniGuard is the guard's script on member m. It acts on what Patroni logged within the last
+// three loops (at least 15 s).
+func PatroniGuard(c *stacks.Cluster, m stacks.Member) File {
+	data := map[string]any{"Name": c.MemberName(m), "DataDir": DataDir(c), "BinDir": binDir(c),
+		"Every": patroniGuardEvery, "Window": max(3*c.Plan().LoopWait, 15)}
+	return File{Path: PatroniGuardScript, Mode: "0755", Owner: userRoot, Group: userRoot,
+		Content: execute("patroni-guard.sh.tmpl", data)}
+}
+
+// PatroniGuardUnits are the guard's service and timer units.
+func PatroniGuardUnits() []File {
+	data := map[string]any{"Script": PatroniGuardScript, "Every": patroniGuardEvery}
+	var files []File
+	for _, kind := range []string{"service", "timer"} {
+		files = append(files, File{Path: "/etc/systemd/system/" + PatroniGuardUnit + "." + kind, Mode: "0644", Owner: userRoot, Group: userRoot,
+			Content: execute("patroni-guard."+kind+".tmpl", data)})
+	}
+	return files
+}
+
+func binDir(c *stacks.Cluster) string {
+	return fmt.Sprintf("/usr/lib/postgresql/%d/bin", c.Version)
 }

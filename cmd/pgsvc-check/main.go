@@ -53,9 +53,17 @@ func run(stack, pulumi string) error {
 	}
 	ctx := context.Background()
 	var routes []check.Route
+	astray := 0
 	for i := range spec.Clusters {
 		c := &spec.Clusters[i]
 		routes = append(routes, check.Plan(c, check.ReadState(ctx, c, rest), check.HostForms(c, len(spec.Infra) > 0), outs.Clusters[c.Name].UserPasswords)...)
+		for _, m := range check.ReadMembers(ctx, c, rest) {
+			verdict := "under Patroni"
+			if !m.UnderPatroni() {
+				verdict, astray = "NOT UNDER PATRONI", astray+1
+			}
+			fmt.Printf("%s: %s\n", m, verdict)
+		}
 	}
 	var resolver *net.Resolver // the system's, when there is no infra node
 	if len(spec.Infra) > 0 {
@@ -64,6 +72,9 @@ func run(stack, pulumi string) error {
 	check.Run(ctx, routes, resolver)
 	if bad := check.Report(os.Stdout, routes); bad > 0 {
 		return fmt.Errorf("%d of %d connections failed or landed on the wrong member", bad, len(routes))
+	}
+	if astray > 0 {
+		return fmt.Errorf("%d member(s) run PostgreSQL outside Patroni", astray)
 	}
 	return nil
 }

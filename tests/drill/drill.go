@@ -6,6 +6,7 @@ package drill
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -259,4 +260,98 @@ func (c *Cluster) CheckRoutes(t *testing.T) {
 		}
 		time.Sleep(time.Second)
 	}
+}
+
+// UnderPatroni waits until every member's PostgreSQL runs under its Patroni again.
+func (c *Cluster) UnderPatroni(t *testing.T, timeout time.Duration) {
+	t.Helper()
+	var last []check.Member
+	start := time.Now()
+	for {
+		last = check.ReadMembers(context.Background(), c.C, c.REST)
+		ok := true
+		for _, m := range last {
+			ok = ok && m.State == "running" && m.Serves
+		}
+		if ok {
+			return
+		}
+		if time.Since(start) > timeout {
+			t.Fatalf("members not running under Patroni after %s: %v", timeout, last)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// Partition cuts member's node off from every other node of the environment with blackhole
+// routes inside the nodes (the host still reaches every node), and returns what heals it.
+func (c *Cluster) Partition(t *testing.T, member string) (heal func()) {
+	t.Helper()
+	ip := c.IP(member)
+	var others []string
+	for _, m := range c.Spec.Machines() {
+		if m.IP != ip {
+			others = append(others, m.IP)
+		}
+	}
+	routes := func(verb string) error {
+		for _, o := range others {
+			if _, err := cli.LabSSH(ip, fmt.Sprintf("ip route %s blackhole %s/32", verb, o)); err != nil {
+				return err
+			}
+			if _, err := cli.LabSSH(o, fmt.Sprintf("ip route %s blackhole %s/32", verb, ip)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := routes("replace"); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if err := routes("del"); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// ClearPartitions removes every blackhole route from the environment's nodes: what a drill cut
+// off and did not heal, because it was stopped.
+func (c *Cluster) ClearPartitions(t *testing.T) {
+	t.Helper()
+	for _, m := range c.Spec.Machines() {
+		if _, err := cli.LabSSH(m.IP, "ip route flush type blackhole"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// SilenceBound is how long a client may wait for an answer, an error or a closed connection,
+// counted from when the cluster serves again after a fault (from the statement's start when it
+// began later).
+const SilenceBound = 10 * time.Second
+
+// PlainDrill runs plain clients (outage.PlainLoop) beside a fault: they start 3 s before fault
+// runs, and once ready holds (polled for up to 3 minutes after fault returns; served is then),
+// run on for SilenceBound and 5 s more, so that every statement still waiting ends or shows
+// as silent.
+func PlainDrill(t *testing.T, clients []outage.PlainClient, resolver *net.Resolver, fault func(), ready func() bool) (results []outage.PlainResult, served time.Time) {
+	t.Helper()
+	ctx, stop := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer stop()
+	done := make(chan []outage.PlainResult)
+	go func() { done <- outage.RunPlain(ctx, clients, resolver) }()
+	defer func() {
+		if results == nil { // a failed wait ends the test: the clients end with it
+			stop()
+			<-done
+		}
+	}()
+	time.Sleep(3 * time.Second)
+	fault()
+	Eventually(t, 3*time.Minute, "the cluster serving again", ready)
+	served = time.Now()
+	time.Sleep(SilenceBound + 5*time.Second)
+	stop()
+	return <-done, served
 }

@@ -52,7 +52,8 @@ if [ -e /var/run/postgresql/pgsvc-pgbouncer-paused ]; then
   if [ $want = t ]; then
     # Demoted: the held clients expect a primary. Hold them until HAProxy has taken this member
     # out of the primary services, then close them, so that they reconnect to the new primary.
-    PRIMARY_BACKENDS= CHECK_SPREAD=0
+    PRIMARY_BACKENDS='' CHECK_SPREAD=0
+    # shellcheck source=/dev/null
     [ ! -r /etc/haproxy/pgsvc-routing.env ] || . /etc/haproxy/pgsvc-routing.env
     if [ -n "$PRIMARY_BACKENDS" ]; then
       i=0
