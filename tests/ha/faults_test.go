@@ -82,14 +82,22 @@ func TestFaultsPlainClients(t *testing.T) {
 	resolver := check.Resolver(c.Spec.Infra[0].IP)
 	var report strings.Builder
 	t.Cleanup(func() { t.Logf("plain clients, per fault:\n%s", report.String()) })
+	// The scenarios of a synchronous cluster run last, on one edit of the stack; the committed
+	// config is deployed again after them, before the leader is restored.
 	synchronous := false
-	for _, f := range faults {
-		if f.synchronous && !synchronous {
-			c.DeployWith(t, func(cl map[string]any) { cl["synchronous"] = true })
-			drill.Eventually(t, time.Minute, "a synchronous standby", func() bool { return len(drill.Passing(c.State().Status["/sync"])) > 0 })
-			synchronous = true
+	t.Cleanup(func() {
+		if synchronous {
+			c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 		}
+	})
+	for _, f := range faults {
 		t.Run(f.name, func(t *testing.T) {
+			if f.synchronous && !synchronous {
+				synchronous = true
+				c.Stack.WithConfig(t, func(cfg map[string]any) { cli.ClusterConfig(cfg, c.C.Name)["synchronous"] = true }).
+					MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
+				drill.Eventually(t, time.Minute, "a synchronous standby", func() bool { return len(drill.Passing(c.State().Status["/sync"])) > 0 })
+			}
 			c.RestoreLeader(t)
 			leader := c.Leader()
 			observer := c.OtherThan(leader, c.OtherThan(leader, "pg-test-3"))
