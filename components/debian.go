@@ -14,7 +14,7 @@ import (
 var (
 	basePackages    = []string{"curl", "ca-certificates"}
 	etcdPackages    = []string{"etcd-server", "etcd-client"}
-	memberPackages  = []string{"postgresql-15", "patroni", "python3-etcd", "pgbouncer", "haproxy", "socat", "vip-manager", "arping", "iproute2"}
+	memberPackages  = []string{"postgresql-15", "patroni", "python3-etcd", "pgbouncer", "haproxy", "socat", "arping", "iproute2", "nftables"}
 	dnsmasqPackages = []string{"dnsmasq"}
 )
 

@@ -31,7 +31,7 @@ func newEtcdUser(ctx *pulumi.Context, spec *stacks.Spec, c *stacks.Cluster, node
 }
 
 // newEtcdAuth turns on etcd's authentication through the first etcd member. It runs after
-// every cluster's user exists and every DCS client (Patroni, vip-manager) got its credentials,
+// every cluster's user exists and every DCS client (Patroni) got its credentials,
 // so that turning it on never cuts a running client off, and is undone before they stop on
 // destroy.
 func newEtcdAuth(ctx *pulumi.Context, spec *stacks.Spec, node *Node, root pulumi.StringOutput, parent pulumi.Resource, after []pulumi.Resource) (pulumi.Resource, error) {

@@ -29,7 +29,7 @@ type PgCluster struct {
 	UserPasswords pulumi.StringMapOutput
 	StatsURL      pulumi.StringOutput
 	StatsAuth     pulumi.StringOutput
-	// DCSClients are the cluster's Patroni and vip-manager members, which log in to etcd.
+	// DCSClients are the cluster's Patroni members, which log in to etcd.
 	DCSClients []pulumi.Resource
 }
 
@@ -95,11 +95,9 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 			return nil, err
 		}
 		if c.VIP.Enabled {
-			v, err := NewVipManager(ctx, member+"-vip-manager", &VipManagerArgs{Spec: spec, Cluster: c, Node: nodes[member], Member: m, Secrets: pw.Pick(render.SecretEtcdCluster), After: dcs}, pulumi.Parent(pc))
-			if err != nil {
+			if _, err := NewVipManager(ctx, member+"-vip-manager", &VipManagerArgs{Cluster: c, Node: nodes[member], Member: m, After: []pulumi.Resource{p}}, pulumi.Parent(pc)); err != nil {
 				return nil, err
 			}
-			pc.DCSClients = append(pc.DCSClients, v)
 		}
 	}
 	for _, m := range c.Members {

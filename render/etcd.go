@@ -94,7 +94,7 @@ func EtcdFinishMoveScript(s *stacks.Spec, name string) []byte {
 	return execute("etcd-tls-finish.sh.tmpl", data)
 }
 
-// EtcdUser is the cluster's own etcd user (and role): Patroni and vip-manager log in with it,
+// EtcdUser is the cluster's own etcd user (and role): Patroni logs in with it,
 // and it may touch only the cluster's keys.
 func EtcdUser(c *stacks.Cluster) string {
 	return c.Name

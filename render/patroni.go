@@ -10,11 +10,6 @@ import (
 // Patroni's DCS namespace: leader keys are /pg/<cluster>/leader, as in Pigsty.
 const patroniNamespace = "/pg/"
 
-// LeaderKey is the DCS key vip-manager watches.
-func LeaderKey(c *stacks.Cluster) string {
-	return patroniNamespace + c.Name + "/leader"
-}
-
 // DataDir is where a member's PostgreSQL data lives.
 func DataDir(c *stacks.Cluster) string {
 	return fmt.Sprintf("/var/lib/postgresql/%d/%s", c.Version, c.Name)
@@ -63,10 +58,16 @@ func PatroniCallback(c *stacks.Cluster, m stacks.Member) File {
 	data := map[string]any{
 		"Name": c.MemberName(m), "Postgres": c.Ports.Postgres, "PgBouncer": c.Ports.PgBouncer,
 		"Marker": PgBouncerPausedMarker, "StatSocket": HAProxyStatSocket, "Routing": HAProxyRoutingPath,
+		"HoldMax": pgBouncerHoldMax,
 	}
 	return File{Path: PatroniCallbackPath, Mode: "0755", Owner: userRoot, Group: userRoot,
 		Content: execute("patroni-callback.sh.tmpl", data)}
 }
+
+// pgBouncerHoldMax bounds, in seconds, how long PgBouncer holds clients after the primary
+// stopped, when PostgreSQL does not run again: a planned switchover restarts it within a few
+// seconds.
+const pgBouncerHoldMax = 8
 
 // PatroniCallbackPath is where Patroni finds its callback.
 const PatroniCallbackPath = "/etc/patroni/callback.sh"

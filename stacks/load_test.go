@@ -187,7 +187,7 @@ func TestLoadRejects(t *testing.T) {
 		{"etcd unknown node", func(c map[string]any) { at(c, KeyEtcd)["members"] = []any{"infra-9"} }, []string{"pgsvc:etcd.members[0]", `"infra-9"`}},
 		{"etcd twice", func(c map[string]any) { at(c, KeyEtcd)["members"] = []any{"infra-1", "infra-1", "pg-test-1"} }, []string{"pgsvc:etcd.members[1]", `"infra-1"`, "twice"}},
 		{"etcd api", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v4" }, []string{"pgsvc:etcd.api", `"v4"`}},
-		{"etcd v3 with the vip", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v3" }, []string{"pgsvc:etcd.api", `"v3"`, "vip-manager", "pgsvc:cluster.vip.enabled"}},
+		{"etcd api unknown", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v4" }, []string{"pgsvc:etcd.api", `"v4"`, `"v2" or "v3"`}},
 		{"etcd ports equal", func(c map[string]any) { at(c, KeyEtcd)["peerPort"] = 2379 }, []string{"pgsvc:etcd.peerPort", "2379"}},
 		{"node name clash", func(c map[string]any) { at(c, KeyInfra, 0)["name"] = "pg-test-1" }, []string{"pgsvc:cluster.members[0].seq", "pg-test-1", "another node"}},
 		{"both cluster keys", func(c map[string]any) { c[KeyClusters] = []any{cluster(c)} }, []string{"pgsvc:cluster and pgsvc:clusters", "both set"}},
@@ -288,7 +288,6 @@ func TestLoadRejectsAcrossClusters(t *testing.T) {
 			[]string{"pgsvc:clusters[1].name", `"pg-test"`, "DNS name pg-test-1", "cluster pg-test-1"}},
 		{"etcd twice on one machine", func(c map[string]any) { at(c, KeyEtcd)["members"] = []any{"infra-1", "pg-meta-1", "pg-test-1"} },
 			[]string{"pgsvc:etcd.members[1]", `"pg-meta-1"`, "same machine", "infra-1"}},
-		{"v3 with a vip", func(c map[string]any) { at(c, KeyEtcd)["api"] = "v3" }, []string{"pgsvc:etcd.api", "pgsvc:clusters[1].vip.enabled"}},
 		{"member error names its cluster", func(c map[string]any) { at(c, KeyClusters, 0, "members", 0)["role"] = "leader" },
 			[]string{"pgsvc:clusters[0].members[0].role", `"leader"`}},
 	}

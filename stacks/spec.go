@@ -70,13 +70,13 @@ const (
 	DCSv3 = "v3"
 )
 
-// Etcd is the DCS: which nodes run an etcd member, and which API Patroni and vip-manager use.
+// Etcd is the DCS: which nodes run an etcd member, and which API Patroni uses.
 type Etcd struct {
 	// Members are node names (infra nodes or cluster members).
 	Members    []string `json:"members"`
 	ClientPort int      `json:"clientPort"`
 	PeerPort   int      `json:"peerPort"`
-	// API is v2 while vip-manager comes from Debian (1.0.2 speaks only etcd's v2 API).
+	// API is the etcd API Patroni speaks: v2 by default, as stacks deployed before run it.
 	API string `json:"api"`
 }
 
@@ -193,7 +193,7 @@ const (
 	DNSNone    = "none"
 )
 
-// VIP is an L2 address that vip-manager keeps on the primary.
+// VIP is an L2 address that pgsvc keeps on the member Patroni reports the primary.
 type VIP struct {
 	Enabled   bool   `json:"enabled"`
 	Address   string `json:"address"`

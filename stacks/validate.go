@@ -211,11 +211,6 @@ func validateEtcd(p *problems, s *Spec, nodes map[string]netip.Addr) {
 	if s.Etcd.API != DCSv2 && s.Etcd.API != DCSv3 {
 		p.add(key+".api", s.Etcd.API, "must be %q or %q", DCSv2, DCSv3)
 	}
-	for i := range s.Clusters {
-		if c := &s.Clusters[i]; s.Etcd.API == DCSv3 && c.VIP.Enabled {
-			p.add(key+".api", s.Etcd.API, "vip-manager 1.0.2 (Debian 12) reads only etcd's v2 API: use %q, or turn %s.vip.enabled off", DCSv2, c.Key())
-		}
-	}
 }
 
 func validateCluster(p *problems, c *Cluster) {

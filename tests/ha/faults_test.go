@@ -98,7 +98,13 @@ func TestFaultsPlainClients(t *testing.T) {
 					MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 				drill.Eventually(t, time.Minute, "a synchronous standby", func() bool { return len(drill.Passing(c.State().Status["/sync"])) > 0 })
 			}
-			c.RestoreLeader(t)
+			// A synchronous cluster switches over only to its synchronous standby: its scenarios
+			// start from whichever member leads.
+			if f.synchronous {
+				c.Settle(t)
+			} else {
+				c.RestoreLeader(t)
+			}
 			leader := c.Leader()
 			observer := c.OtherThan(leader, c.OtherThan(leader, "pg-test-3"))
 			vip := c.C.VIP.Address

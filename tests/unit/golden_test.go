@@ -111,12 +111,11 @@ func TestExpectedFilesPerNode(t *testing.T) {
 		"/etc/haproxy/services/pg-test-primary.cfg", "/etc/haproxy/services/pg-test-replica.cfg",
 		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
 		"/usr/local/lib/pgsvc/patroni-guard.sh", "/etc/systemd/system/pgsvc-patroni-guard.service", "/etc/systemd/system/pgsvc-patroni-guard.timer",
-		"/etc/vip-manager/vip-manager.yml", "/etc/systemd/system/vip-manager.service.d/pgsvc.conf",
-		"/usr/local/lib/pgsvc/vip-release.sh", "/etc/systemd/system/pgsvc-vip-release.service",
+		"/usr/local/lib/pgsvc/vip.sh", "/etc/systemd/system/pgsvc-vip.service",
 	}
 	// pg-meta-1 runs what a pg-test member runs, but its own services and no VIP
 	meta := slices.DeleteFunc(slices.Clone(member), func(p string) bool {
-		return strings.Contains(p, "pg-test-") || strings.Contains(p, "vip-")
+		return strings.Contains(p, "pg-test-") || strings.Contains(p, "vip")
 	})
 	for _, svc := range []string{"primary", "replica", "default", "offline"} {
 		meta = append(meta, "/etc/haproxy/services/pg-meta-"+svc+".cfg")

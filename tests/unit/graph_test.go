@@ -112,18 +112,17 @@ func TestOrdering(t *testing.T) {
 		{"pg-test-1-haproxy-service", "pg-test-1-haproxy-replica"},
 		// Patroni pulls PgBouncer in only once PgBouncer is configured and runs
 		{"pg-test-1-pgbouncer-patroni-dropin", "pg-test-1-pgbouncer-service"},
-		{"pg-test-1-vip-manager-service", "pg-test-2-etcd"},
+		// the VIP follows the member's running Patroni
+		{"pg-test-1-vip-manager-vip", "pg-test-1-postgres"},
 		{"infra-1-etcd-service", "infra-1-etcd-env"},
 		// every node waits for every node's preflight; etcd auth for every DCS client
 		{"pg-test-1-createcluster-conf", "infra-1-preflight"},
 		{"infra-1-createcluster-conf", "pg-test-3-preflight"},
 		{"etcd-auth", "pg-test-1-postgres"},
-		{"etcd-auth", "pg-test-3-vip-manager"},
 		{"etcd-auth", "pg-meta-1-postgres"},
 		// a cluster's etcd user exists before its DCS clients start
 		{"pg-test-etcd-user", "etcd-root"},
 		{"pg-test-1-postgres-service", "pg-test-etcd-user"},
-		{"pg-test-2-vip-manager-service", "pg-test-etcd-user"},
 		{"pg-meta-1-postgres-service", "pg-meta-etcd-user"},
 		{"pg-meta-1-postgres-callback", "infra-1"},
 		{"pg-test-dns-infra-1", "infra-1-dnsmasq"},
@@ -139,7 +138,6 @@ func TestOrdering(t *testing.T) {
 		{"infra-1-etcd-env", "infra-1-tls"},
 		// a move of etcd to TLS ends member by member, once every DCS client speaks TLS
 		{"infra-1-etcd-tls-finish", "pg-test-3-postgres"},
-		{"infra-1-etcd-tls-finish", "pg-test-2-vip-manager"},
 		{"pg-test-1-etcd-tls-finish", "infra-1-etcd-tls-finish"},
 		{"infra-1-etcd-tls-finish", "etcd-auth"},
 	}
@@ -200,7 +198,7 @@ func TestPasswordsStaySecret(t *testing.T) {
 			}
 		})
 	}
-	for _, name := range []string{"pg-test-1-postgres-patroni-yml", "pg-test-1-pgbouncer-userlist", "pg-test-1-haproxy-cfg", "pg-test-1-user-test", "pg-test-1-vip-manager-yml", "pg-test-etcd-user", "pg-meta-etcd-user", "etcd-root", "etcd-auth", "pg-meta-1-postgres-patroni-yml"} {
+	for _, name := range []string{"pg-test-1-postgres-patroni-yml", "pg-test-1-pgbouncer-userlist", "pg-test-1-haproxy-cfg", "pg-test-1-user-test", "pg-test-etcd-user", "pg-meta-etcd-user", "etcd-root", "etcd-auth", "pg-meta-1-postgres-patroni-yml"} {
 		if !res[name].Inputs["stdin"].IsSecret() {
 			t.Errorf("%s: stdin is not secret", name)
 		}
