@@ -2,7 +2,6 @@ package components
 
 import (
 	"fmt"
-	"path"
 
 	"github.com/pulumi/pulumi-command/sdk/go/command/remote"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -88,25 +87,21 @@ func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
 	return ctx.RegisterResourceOutputs(p, pulumi.Map{"dataDir": pulumi.String(dataDir)})
 }
 
-// guard runs the timer that brings a PostgreSQL that Patroni rejects back under Patroni, once
+// guard runs the service that brings a PostgreSQL that Patroni rejects back under Patroni, once
 // Patroni runs.
 func (p *Postgres) guard(ctx *pulumi.Context, patroni pulumi.Resource) error {
 	conn := p.args.Node.Conn
 	unit := render.PatroniGuardUnit
-	deps := []pulumi.Resource{patroni}
-	script, err := writeFile(ctx, p.name+"-guard-sh", conn, plainContent(render.PatroniGuard(p.args.Cluster, p.args.Member)), fileOps{}, p, deps)
+	script, err := writeFile(ctx, p.name+"-guard-sh", conn, plainContent(render.PatroniGuard(p.args.Cluster, p.args.Member)),
+		fileOps{OnChange: restartIfActive(unit)}, p, []pulumi.Resource{patroni})
 	if err != nil {
 		return err
 	}
-	deps = append(deps, script)
-	for _, f := range render.PatroniGuardUnits() {
-		kind := path.Ext(f.Path)[1:]
-		w, err := writeFile(ctx, p.name+"-guard-"+kind, conn, plainContent(f), fileOps{OnChange: daemonReload}, p, deps)
-		if err != nil {
-			return err
-		}
-		deps = append(deps, w)
+	service, err := writeFile(ctx, p.name+"-guard-unit", conn, plainContent(render.PatroniGuardService()),
+		fileOps{OnChange: daemonReload + " && " + restartIfActive(unit)}, p, []pulumi.Resource{script})
+	if err != nil {
+		return err
 	}
-	_, err = run(ctx, p.name+"-guard", conn, step{Create: startService(unit + ".timer"), Delete: stopService(unit + ".timer")}, p, deps)
+	_, err = run(ctx, p.name+"-guard", conn, step{Create: startService(unit), Delete: stopService(unit)}, p, []pulumi.Resource{service})
 	return err
 }

@@ -58,16 +58,10 @@ func PatroniCallback(c *stacks.Cluster, m stacks.Member) File {
 	data := map[string]any{
 		"Name": c.MemberName(m), "Postgres": c.Ports.Postgres, "PgBouncer": c.Ports.PgBouncer,
 		"Marker": PgBouncerPausedMarker, "StatSocket": HAProxyStatSocket, "Routing": HAProxyRoutingPath,
-		"HoldMax": pgBouncerHoldMax,
 	}
 	return File{Path: PatroniCallbackPath, Mode: "0755", Owner: userRoot, Group: userRoot,
 		Content: execute("patroni-callback.sh.tmpl", data)}
 }
-
-// pgBouncerHoldMax bounds, in seconds, how long PgBouncer holds clients after the primary
-// stopped, when PostgreSQL does not run again: a planned switchover restarts it within a few
-// seconds.
-const pgBouncerHoldMax = 8
 
 // PatroniCallbackPath is where Patroni finds its callback.
 const PatroniCallbackPath = "/etc/patroni/callback.sh"
@@ -94,8 +88,8 @@ func indent(s, prefix string) string {
 	return strings.Join(lines, "")
 }
 
-// PatroniGuardUnit is the systemd service (run by a timer of the same name) that brings a
-// PostgreSQL that Patroni rejects back under Patroni.
+// PatroniGuardUnit is the systemd service that brings a PostgreSQL that Patroni rejects back
+// under Patroni.
 const PatroniGuardUnit = "pgsvc-patroni-guard"
 
 // PatroniGuardScript is the path of the guard's script.
@@ -113,15 +107,10 @@ func PatroniGuard(c *stacks.Cluster, m stacks.Member) File {
 		Content: execute("patroni-guard.sh.tmpl", data)}
 }
 
-// PatroniGuardUnits are the guard's service and timer units.
-func PatroniGuardUnits() []File {
-	data := map[string]any{"Script": PatroniGuardScript, "Every": patroniGuardEvery}
-	var files []File
-	for _, kind := range []string{"service", "timer"} {
-		files = append(files, File{Path: "/etc/systemd/system/" + PatroniGuardUnit + "." + kind, Mode: "0644", Owner: userRoot, Group: userRoot,
-			Content: execute("patroni-guard."+kind+".tmpl", data)})
-	}
-	return files
+// PatroniGuardService is the guard's unit file.
+func PatroniGuardService() File {
+	return File{Path: "/etc/systemd/system/" + PatroniGuardUnit + ".service", Mode: "0644", Owner: userRoot, Group: userRoot,
+		Content: execute("patroni-guard.service.tmpl", map[string]any{"Script": PatroniGuardScript})}
 }
 
 func binDir(c *stacks.Cluster) string {

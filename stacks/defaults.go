@@ -54,6 +54,7 @@ func applyClusterDefaults(c *Cluster) {
 	setDefault(&c.PgBouncer.PoolMode, "transaction")
 	setDefault(&c.PgBouncer.DefaultPoolSize, 50)
 	setDefault(&c.PgBouncer.ReservePoolSize, 30)
+	setDefault(&c.PgBouncer.QueryWaitTimeout, "10s")
 	for i := range c.Users {
 		if c.Users[i].PgBouncer == nil {
 			c.Users[i].PgBouncer = boolp(true)

@@ -173,6 +173,7 @@ func TestLoadRejects(t *testing.T) {
 		{"dns suffix", func(c map[string]any) { cluster(c)["dns"] = map[string]any{"suffix": "pg.lan"} }, []string{"pgsvc:cluster.dns.suffix", `"pg.lan"`}},
 		{"pool mode", func(c map[string]any) { cluster(c)["pgbouncer"] = map[string]any{"poolMode": "txn"} }, []string{"pgsvc:cluster.pgbouncer.poolMode", `"txn"`}},
 		{"pool size", func(c map[string]any) { cluster(c)["pgbouncer"] = map[string]any{"defaultPoolSize": -1} }, []string{"pgsvc:cluster.pgbouncer.defaultPoolSize", "-1"}},
+		{"query wait timeout", func(c map[string]any) { cluster(c)["pgbouncer"] = map[string]any{"queryWaitTimeout": "1500ms"} }, []string{"pgsvc:cluster.pgbouncer.queryWaitTimeout", `"1500ms"`, "whole seconds"}},
 		{"user name quote", func(c map[string]any) { at(c, KeyCluster, "users", 0)["name"] = `te"st` }, []string{"pgsvc:cluster.users[0].name", `"te\"st"`}},
 		{"user name space", func(c map[string]any) { at(c, KeyCluster, "users", 0)["name"] = "dbuser dba" }, []string{"pgsvc:cluster.users[0].name", `"dbuser dba"`}},
 		{"reserved user", func(c map[string]any) { at(c, KeyCluster, "users", 0)["name"] = "replicator" }, []string{"pgsvc:cluster.users[0].name", `"replicator"`, "reserved"}},

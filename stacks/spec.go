@@ -2,6 +2,8 @@
 // fills in Pigsty's defaults and validates everything before any resource is registered.
 package stacks
 
+import "time"
+
 // Config keys read from the stack.
 const (
 	KeySSH   = "pgsvc:ssh"
@@ -216,6 +218,16 @@ type PgBouncer struct {
 	ReservePoolSize int    `json:"reservePoolSize"`
 	// MaxClientConn is capped by the node's open-files limit at deploy time; 0 means derive it.
 	MaxClientConn int `json:"maxClientConn"`
+	// QueryWaitTimeout bounds how long a client waits for a server connection (PgBouncer's
+	// query_wait_timeout, whole seconds): while PostgreSQL is down or paused for a role change,
+	// a client gets an error after this long instead of waiting with no answer.
+	QueryWaitTimeout string `json:"queryWaitTimeout"`
+}
+
+// QueryWaitSeconds is QueryWaitTimeout in seconds; the value was validated on load.
+func (b PgBouncer) QueryWaitSeconds() int {
+	d, _ := time.ParseDuration(b.QueryWaitTimeout)
+	return int(d / time.Second)
 }
 
 // User is a PostgreSQL role with a generated password.

@@ -460,6 +460,9 @@ func validatePgBouncer(p *problems, c *Cluster) {
 	if b.MaxClientConn < 0 {
 		p.add(key+".maxClientConn", b.MaxClientConn, "must not be negative (0 derives it from the node's open-files limit)")
 	}
+	if d, err := time.ParseDuration(b.QueryWaitTimeout); err != nil || d < time.Second || d > 10*time.Minute || d%time.Second != 0 {
+		p.add(key+".queryWaitTimeout", b.QueryWaitTimeout, "must be whole seconds between 1s and 10m, like 10s")
+	}
 }
 
 func validateUsers(p *problems, c *Cluster) {

@@ -110,7 +110,7 @@ func TestExpectedFilesPerNode(t *testing.T) {
 		"/etc/haproxy/haproxy.cfg", "/etc/haproxy/pgsvc-hold.lua", "/etc/haproxy/pgsvc-routing.env", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
 		"/etc/haproxy/services/pg-test-primary.cfg", "/etc/haproxy/services/pg-test-replica.cfg",
 		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
-		"/usr/local/lib/pgsvc/patroni-guard.sh", "/etc/systemd/system/pgsvc-patroni-guard.service", "/etc/systemd/system/pgsvc-patroni-guard.timer",
+		"/usr/local/lib/pgsvc/patroni-guard.sh", "/etc/systemd/system/pgsvc-patroni-guard.service",
 		"/usr/local/lib/pgsvc/vip.sh", "/etc/systemd/system/pgsvc-vip.service",
 	}
 	// pg-meta-1 runs what a pg-test member runs, but its own services and no VIP

@@ -13,38 +13,16 @@ databases() {
   admin -A -t -c "SHOW DATABASES" | cut -d'|' -f1 | grep -vx pgbouncer
 }
 
-# release closes the clients PgBouncer holds and resumes it.
-release() {
-  for db in $(databases); do admin -c "KILL $db"; done
-  rm -f /var/run/postgresql/pgsvc-pgbouncer-paused
-  for db in $(databases); do admin -c "RESUME $db"; done
-}
-
-if [ "$1" = pgsvc-hold-expired ]; then
-  # Started by on_stop below, outside Patroni's reach: when PostgreSQL is not running again
-  # 8s after the pause that $2 stamps (Patroni demoted a primary that lost the DCS, and
-  # keeps PostgreSQL stopped until it is back), the held clients get their error now instead of
-  # waiting with no answer.
-  sleep 8
-  if [ "$(cat /var/run/postgresql/pgsvc-pgbouncer-paused 2>/dev/null)" = "$2" ] &&
-    ! psql -X -q -h /var/run/postgresql -p 5432 -d postgres -c 'select 1' >/dev/null 2>&1; then
-    release
-    logger -t pgsvc-callback "pg-meta-1: PostgreSQL still stopped 8s after the primary stopped: closed the clients PgBouncer held"
-  fi
-  exit 0
-fi
-
 if [ "$1" = on_stop ]; then
   case $2 in
     primary|master|demoted)
       # The primary stopped, most often to be demoted. PAUSE holds new queries in PgBouncer
-      # instead of failing them until PostgreSQL runs again, for 8s at most. The marker
-      # tells the next call, and stamps this pause.
+      # instead of failing them until PostgreSQL runs again; PgBouncer's query_wait_timeout
+      # bounds the hold when it does not (Patroni demoted a primary that lost the DCS and keeps
+      # PostgreSQL stopped). The marker tells the next call.
       # Each database is paused on its own: PgBouncer refuses KILL while paused as a whole.
-      stamp=$(date +%s%N)
-      echo "$stamp" >/var/run/postgresql/pgsvc-pgbouncer-paused
+      touch /var/run/postgresql/pgsvc-pgbouncer-paused
       for db in $(databases); do admin -c "PAUSE $db"; done
-      setsid -f "$0" pgsvc-hold-expired "$stamp" </dev/null >/dev/null 2>&1
       ;;
   esac
   exit 0
@@ -92,11 +70,10 @@ if [ -e /var/run/postgresql/pgsvc-pgbouncer-paused ]; then
       # The other members' HAProxies check on their own clocks.
       sleep "$CHECK_SPREAD"
     fi
-    release
-  else
-    rm -f /var/run/postgresql/pgsvc-pgbouncer-paused
-    for db in $(databases); do admin -c "RESUME $db"; done
+    for db in $(databases); do admin -c "KILL $db"; done
   fi
+  rm -f /var/run/postgresql/pgsvc-pgbouncer-paused
+  for db in $(databases); do admin -c "RESUME $db"; done
 fi
 # PgBouncer hands every new client the startup parameters it cached from its pool's first
 # server connection, in_hot_standby among them, so after a role change it would go on
