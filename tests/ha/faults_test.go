@@ -1,3 +1,6 @@
+// Package ha tests high availability through the services on the lab: role changes,
+// partitions, DCS loss and a hard kill under plain clients, the guard that keeps PostgreSQL under
+// Patroni, fallbacks, the standby and delayed services, and reloads under load.
 package ha
 
 import (

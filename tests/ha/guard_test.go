@@ -53,8 +53,9 @@ func TestGuardRestoresPatroni(t *testing.T) {
 				seen = true
 			}
 		}
-		if got, _ := cli.LabSSH(ip, "journalctl -q -u "+render.PatroniGuardUnit+" -o cat --since=-10min"); strings.Contains(got, "pid "+pid) {
-			t.Logf("guard: %s", strings.TrimSpace(got))
+		acted := "Patroni does not recognise PostgreSQL (pid " + pid + ")"
+		if got, _ := cli.LabSSH(ip, "journalctl -q -u "+render.PatroniGuardUnit+" -o cat --since=-10min"); strings.Contains(got, acted) {
+			t.Logf("the guard acted after %.1fs: %s", time.Since(start).Seconds(), acted)
 			break
 		}
 		if time.Since(start) > guardBound {
