@@ -68,7 +68,7 @@ func timed(f func()) time.Duration {
 }
 
 func nodeVersions(t *testing.T, spec *stacks.Spec) string {
-	out, err := cli.LabSSH(spec.Find(cli.TestCluster).Members[0].IP, `dpkg-query -W -f '${Package} ${Version}, ' postgresql-15 patroni pgbouncer haproxy vip-manager etcd-server 2>/dev/null`)
+	out, err := cli.LabSSH(spec.Find(cli.TestCluster).Members[0].IP, `dpkg-query -W -f '${Package} ${Version}, ' postgresql-15 patroni pgbouncer haproxy nftables etcd-server 2>/dev/null`)
 	if err != nil {
 		t.Logf("node package versions: %v", err)
 	}

@@ -21,6 +21,7 @@ var (
 // preflightScript fails clearly on a node pgsvc cannot manage. It runs as the SSH login.
 func preflightScript(node, ip string) string {
 	return fmt.Sprintf(`node=%s
+# shellcheck source=/dev/null
 . /etc/os-release
 if [ "${ID:-}" != debian ] || [ "${VERSION_ID:-}" != 12 ]; then
   echo "$node: pgsvc supports Debian 12 only; this node runs ${PRETTY_NAME:-an unknown system}" >&2; exit 1

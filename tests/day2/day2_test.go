@@ -91,7 +91,7 @@ func TestVIPAndDNSEdits(t *testing.T) {
 	restore(t, c)
 	vip := c.C.VIP.Address
 	apply(t, c, func(cl map[string]any) { cl["vip"].(map[string]any)["enabled"] = false },
-		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `pg-test-dns-infra-1`, `pgsvc-dev`, reissued)
+		`pg-test-\d-vip-manager(-sh|-unit|-vip)?`, `pg-test-dns-infra-1`, `pgsvc-dev`, reissued)
 	drill.Eventually(t, 30*time.Second, "the VIP released", func() bool { return c.LandsOn(vip, 5432) == "" })
 	resolver := check.Resolver(c.Spec.Infra[0].IP)
 	addrs, err := resolver.LookupHost(context.Background(), "pg-test")
@@ -99,7 +99,7 @@ func TestVIPAndDNSEdits(t *testing.T) {
 		t.Errorf("pg-test resolves to %v (%v), want the primary %s", addrs, err, c.IP(c.Leader()))
 	}
 	apply(t, c, func(cl map[string]any) { cl["dns"] = map[string]any{"target": "primary"} },
-		`pg-test-\d-vip-manager(-yml|-dropin|-service)?`, `pgsvc-dev`, reissued)
+		`pg-test-\d-vip-manager(-sh|-unit|-vip)?`, `pgsvc-dev`, reissued)
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	drill.Eventually(t, 30*time.Second, "the VIP back on the leader", func() bool { return c.LandsOn(vip, 5432) == c.Leader() })
 	c.CheckRoutes(t)
@@ -255,11 +255,13 @@ func TestDestroyKeepsData(t *testing.T) {
 	t.Cleanup(func() { c.Stack.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview") })
 	c.Stack.MustRun(t, 10*time.Minute, "destroy", "--yes", "--skip-preview")
 	for _, m := range members {
-		out, _ := cli.LabSSH(c.IP(m), `for u in patroni pgbouncer haproxy vip-manager; do echo "$u $(systemctl is-active $u) $(systemctl is-enabled $u)"; done
-ls /etc/patroni/config.yml /etc/haproxy/services/*.cfg /etc/pgbouncer/userlist.txt 2>/dev/null | wc -l
+		out, _ := cli.LabSSH(c.IP(m), `for u in patroni pgbouncer haproxy pgsvc-vip pgsvc-patroni-guard; do echo "$u $(systemctl is-active $u) $(systemctl is-enabled $u 2>/dev/null || true)"; done
+ls /etc/patroni/config.yml /etc/haproxy/services/*.cfg /etc/pgbouncer/userlist.txt /usr/local/lib/pgsvc/*.sh /etc/systemd/system/pgsvc-*.service 2>/dev/null | wc -l
 test -f /var/lib/postgresql/15/pg-test/PG_VERSION && echo data-kept`)
-		for _, u := range []string{"patroni", "pgbouncer", "haproxy", "vip-manager"} {
-			if !strings.Contains(out, u+" inactive disabled") {
+		// Debian's units stay installed, disabled; pgsvc's own go with their files.
+		for u, want := range map[string]string{"patroni": " inactive disabled", "pgbouncer": " inactive disabled", "haproxy": " inactive disabled",
+			"pgsvc-vip": " inactive \n", "pgsvc-patroni-guard": " inactive \n"} {
+			if !strings.Contains(out, u+want) {
 				t.Errorf("%s: %s is not stopped and disabled after destroy:\n%s", m, u, out)
 			}
 		}

@@ -65,7 +65,10 @@ reset_orphans() {
 }
 
 acquire() {
-  ip addr add "$vip/$prefix" dev "$dev"
+  if ! ip addr add "$vip/$prefix" dev "$dev"; then
+    log "could not add $vip on $dev"
+    return 0
+  fi
   # Gratuitous ARP from the VIP: neighbours move their entry for it to this node at once.
   arping -q -U -c 2 -i "$dev" -S "$vip" "$vip" || log "gratuitous ARP for $vip failed"
   log "$vip added on $dev: Patroni reports this member the primary"
