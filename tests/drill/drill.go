@@ -37,8 +37,9 @@ func Setup(t *testing.T) *Cluster {
 	return SetupCluster(t, cli.TestCluster)
 }
 
-// SetupCluster reads the deployed dev stack's cluster named name and puts its configured
-// primary in the lead, now and again after the test.
+// SetupCluster reads the deployed dev stack's cluster named name, heals what an earlier drill
+// may have left broken, and puts its configured primary in the lead, now and again after the
+// test.
 func SetupCluster(t *testing.T, name string) *Cluster {
 	t.Helper()
 	s := cli.DevStack(t)
@@ -48,6 +49,7 @@ func SetupCluster(t *testing.T, name string) *Cluster {
 	s.ClusterOutputs(t, name, &outs)
 	spec := s.Spec(t)
 	c := &Cluster{Stack: s, Spec: spec, C: spec.Find(name), Creds: outs.UserPasswords, REST: s.HTTPClient(t)}
+	c.Heal(t)
 	c.RestoreLeader(t)
 	// Registered first, so it runs last: after any config edit of the test is reverted (a
 	// synchronous cluster takes a switchover only to its synchronous standby).
@@ -315,12 +317,25 @@ func (c *Cluster) Partition(t *testing.T, member string) (heal func()) {
 	}
 }
 
-// ClearPartitions removes every blackhole route from the environment's nodes: what a drill cut
-// off and did not heal, because it was stopped.
-func (c *Cluster) ClearPartitions(t *testing.T) {
+// Heal undoes what a drill that was stopped may have left broken: blackhole routes on the
+// environment's nodes, and stopped etcd members or Patroni daemons.
+func (c *Cluster) Heal(t *testing.T) {
 	t.Helper()
+	etcd := map[string]bool{}
+	for _, m := range c.Spec.Etcd.Members {
+		etcd[m] = true
+	}
 	for _, m := range c.Spec.Machines() {
-		if _, err := cli.LabSSH(m.IP, "ip route flush type blackhole"); err != nil {
+		cmd := "ip route flush type blackhole"
+		if etcd[m.Name] {
+			cmd += " && systemctl start etcd"
+		}
+		if _, err := cli.LabSSH(m.IP, cmd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range c.C.Members {
+		if _, err := cli.LabSSH(m.IP, "systemctl start patroni"); err != nil {
 			t.Fatal(err)
 		}
 	}

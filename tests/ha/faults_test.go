@@ -80,7 +80,6 @@ func etcd(t *testing.T, c *drill.Cluster, action string, machines []string) {
 // every member runs under Patroni and every route is right.
 func TestFaultsPlainClients(t *testing.T) {
 	c := drill.Setup(t)
-	c.ClearPartitions(t)
 	meta := drill.SetupCluster(t, "pg-meta")
 	resolver := check.Resolver(c.Spec.Infra[0].IP)
 	var report strings.Builder
