@@ -2,7 +2,9 @@ package render
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"pgsvc/stacks"
 )
@@ -31,7 +33,7 @@ func HAProxyService(c *stacks.Cluster, svc stacks.Service) File {
 	}
 	data := map[string]any{
 		"Section": section, "Bind": fmt.Sprintf("%s:%d", svc.IP, svc.Port), "S": svc,
-		"Options": c.ServerOptions(svc), "DestPort": c.DestPort(svc), "PatroniPort": c.Ports.Patroni,
+		"Options": serverOptions(c, svc), "DestPort": c.DestPort(svc), "PatroniPort": c.Ports.Patroni,
 		"CheckTLS": c.WebTLS(), "CA": CACertPath,
 		"Main": backend(section, svc.Check, c.Servers(svc)),
 	}
@@ -98,7 +100,7 @@ const HAProxyRoutingPath = "/etc/haproxy/pgsvc-routing.env"
 
 // HAProxyRouting is the file at HAProxyRoutingPath, sourced by the callback's shell.
 func HAProxyRouting(c *stacks.Cluster) File {
-	data := map[string]any{"Backends": strings.Join(primaryBackends(c), ","), "Spread": fmt.Sprintf("%g", c.CheckSpread().Seconds())}
+	data := map[string]any{"Backends": strings.Join(primaryBackends(c), ","), "Spread": fmt.Sprintf("%g", checkSpread(c).Seconds())}
 	return File{Path: HAProxyRoutingPath, Mode: "0644", Owner: userRoot, Group: userRoot,
 		Content: execute("haproxy-routing.env.tmpl", data)}
 }
@@ -112,4 +114,62 @@ const HAProxyStatSocket = "/run/haproxy/pgsvc-stat.sock"
 func HAProxyDropIn() File {
 	return File{Path: "/etc/systemd/system/haproxy.service.d/pgsvc.conf", Mode: "0644", Owner: userRoot, Group: userRoot,
 		Content: execute("haproxy-dropin.conf.tmpl", map[string]string{"Dir": HAProxyServicesDir})}
+}
+
+// serverOptions are a service's default-server options: its own, or those of the cluster's RTO
+// plan.
+func serverOptions(c *stacks.Cluster, s stacks.Service) string {
+	if s.Options != "" {
+		return s.Options
+	}
+	p := c.Plan()
+	return fmt.Sprintf("inter %s fastinter %s downinter %s rise %d fall %d on-marked-down shutdown-sessions slowstart 30s maxconn 3000 maxqueue 128 weight 100",
+		haproxyTime(p.Inter), haproxyTime(p.FastInter), haproxyTime(p.DownInter), p.Rise, p.Fall)
+}
+
+// haproxyTime writes a duration as HAProxy reads it: whole seconds as Ns, else milliseconds.
+func haproxyTime(d time.Duration) string {
+	if d%time.Second == 0 {
+		return fmt.Sprintf("%ds", d/time.Second)
+	}
+	return fmt.Sprintf("%dms", d/time.Millisecond)
+}
+
+// checkSpread is the longest fast check interval of any service: HAProxies on different members
+// check on their own clocks, so one sees a member go down up to that much after another.
+func checkSpread(c *stacks.Cluster) time.Duration {
+	var longest time.Duration
+	for _, s := range c.AllServices() {
+		longest = max(longest, fastInter(serverOptions(c, s)))
+	}
+	return longest
+}
+
+// fastInter reads fastinter from HAProxy server options; HAProxy's default is inter, whose own
+// default is 2s. Bare numbers are ms.
+func fastInter(options string) time.Duration {
+	inter, fast := 2*time.Second, time.Duration(0)
+	words := strings.Fields(options)
+	for i := 0; i+1 < len(words); i++ {
+		switch words[i] {
+		case "inter":
+			inter = parseHAProxyTime(words[i+1], inter)
+		case "fastinter":
+			fast = parseHAProxyTime(words[i+1], fast)
+		}
+	}
+	if fast == 0 {
+		return inter
+	}
+	return fast
+}
+
+func parseHAProxyTime(s string, otherwise time.Duration) time.Duration {
+	if n, err := strconv.Atoi(s); err == nil {
+		return time.Duration(n) * time.Millisecond
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return d
+	}
+	return otherwise
 }

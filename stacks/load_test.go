@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // baseConfig is a valid pg-test deployment as decoded JSON objects, one per config key.
@@ -327,28 +326,5 @@ func TestServiceUser(t *testing.T) {
 	}
 	if c.Database() != "test" {
 		t.Errorf("Database() = %s", c.Database())
-	}
-}
-
-func TestCheckSpread(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		rto     string
-		options string
-		want    time.Duration
-	}{
-		{"norm plan", "norm", "", time.Second},
-		{"fast plan", "fast", "", 500 * time.Millisecond},
-		{"wide plan", "wide", "", 2 * time.Second},
-		{"slower service options win", "fast", "inter 3s fastinter 1500ms fall 4", 1500 * time.Millisecond},
-		{"bare numbers are ms", "fast", "inter 3000 fall 2", 3 * time.Second},
-		{"haproxy defaults", "fast", "weight 10", 2 * time.Second},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := &Cluster{RTO: tc.rto, Services: []Service{{Name: "mine", Options: tc.options}}}
-			if got := c.CheckSpread(); got != tc.want {
-				t.Errorf("CheckSpread() = %s, want %s", got, tc.want)
-			}
-		})
 	}
 }

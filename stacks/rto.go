@@ -1,11 +1,6 @@
 package stacks
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
-)
+import "time"
 
 // RTOPlan holds the timings one failover plan gives Patroni and HAProxy.
 //
@@ -26,66 +21,20 @@ type RTOPlan struct {
 	LoopWait            int
 	RetryTimeout        int
 	PrimaryStartTimeout int
-	Inter               string
-	FastInter           string
-	DownInter           string
-	Rise                int
-	Fall                int
+	// HAProxy's health checks: the interval, the one while a server changes state, and the one
+	// while it is down.
+	Inter, FastInter, DownInter time.Duration
+	Rise, Fall                  int
 }
 
 var rtoPlans = map[string]RTOPlan{
-	"fast": {TTL: 12, LoopWait: 2, RetryTimeout: 5, PrimaryStartTimeout: 10, Inter: "1s", FastInter: "500ms", DownInter: "500ms", Rise: 1, Fall: 3},
-	"norm": {TTL: 16, LoopWait: 4, RetryTimeout: 6, PrimaryStartTimeout: 15, Inter: "2s", FastInter: "1s", DownInter: "1s", Rise: 1, Fall: 3},
-	"safe": {TTL: 30, LoopWait: 5, RetryTimeout: 10, PrimaryStartTimeout: 25, Inter: "3s", FastInter: "1500ms", DownInter: "3s", Rise: 1, Fall: 3},
-	"wide": {TTL: 60, LoopWait: 10, RetryTimeout: 20, PrimaryStartTimeout: 45, Inter: "4s", FastInter: "2s", DownInter: "4s", Rise: 1, Fall: 3},
+	"fast": {TTL: 12, LoopWait: 2, RetryTimeout: 5, PrimaryStartTimeout: 10, Inter: time.Second, FastInter: 500 * time.Millisecond, DownInter: 500 * time.Millisecond, Rise: 1, Fall: 3},
+	"norm": {TTL: 16, LoopWait: 4, RetryTimeout: 6, PrimaryStartTimeout: 15, Inter: 2 * time.Second, FastInter: time.Second, DownInter: time.Second, Rise: 1, Fall: 3},
+	"safe": {TTL: 30, LoopWait: 5, RetryTimeout: 10, PrimaryStartTimeout: 25, Inter: 3 * time.Second, FastInter: 1500 * time.Millisecond, DownInter: 3 * time.Second, Rise: 1, Fall: 3},
+	"wide": {TTL: 60, LoopWait: 10, RetryTimeout: 20, PrimaryStartTimeout: 45, Inter: 4 * time.Second, FastInter: 2 * time.Second, DownInter: 4 * time.Second, Rise: 1, Fall: 3},
 }
 
 // Plan returns the cluster's RTO plan; the name was validated on load.
 func (c *Cluster) Plan() RTOPlan {
 	return rtoPlans[c.RTO]
-}
-
-// ServerOptions are HAProxy's default-server options under this plan.
-func (p RTOPlan) ServerOptions() string {
-	return fmt.Sprintf("inter %s fastinter %s downinter %s rise %d fall %d on-marked-down shutdown-sessions slowstart 30s maxconn 3000 maxqueue 128 weight 100",
-		p.Inter, p.FastInter, p.DownInter, p.Rise, p.Fall)
-}
-
-// CheckSpread is the longest fast check interval of any service: HAProxies on different members
-// check on their own clocks, so one sees a member go down up to that much after another.
-func (c *Cluster) CheckSpread() time.Duration {
-	var longest time.Duration
-	for _, s := range c.AllServices() {
-		longest = max(longest, fastInter(c.ServerOptions(s)))
-	}
-	return longest
-}
-
-// fastInter reads fastinter from HAProxy server options; HAProxy's default is inter, whose own
-// default is 2s. Bare numbers are ms.
-func fastInter(options string) time.Duration {
-	inter, fast := 2*time.Second, time.Duration(0)
-	words := strings.Fields(options)
-	for i := 0; i+1 < len(words); i++ {
-		switch words[i] {
-		case "inter":
-			inter = haproxyDuration(words[i+1], inter)
-		case "fastinter":
-			fast = haproxyDuration(words[i+1], fast)
-		}
-	}
-	if fast == 0 {
-		return inter
-	}
-	return fast
-}
-
-func haproxyDuration(s string, otherwise time.Duration) time.Duration {
-	if n, err := strconv.Atoi(s); err == nil {
-		return time.Duration(n) * time.Millisecond
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		return d
-	}
-	return otherwise
 }

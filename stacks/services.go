@@ -78,14 +78,6 @@ func (c *Cluster) DestPort(s Service) int {
 	return port
 }
 
-// ServerOptions are the service's default-server options: its own, or the RTO plan's.
-func (c *Cluster) ServerOptions(s Service) string {
-	if s.Options != "" {
-		return s.Options
-	}
-	return c.Plan().ServerOptions()
-}
-
 // MemberName is Pigsty's instance name, <cluster>-<seq>.
 func (c *Cluster) MemberName(m Member) string {
 	return fmt.Sprintf("%s-%d", c.Name, m.Seq)
