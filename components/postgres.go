@@ -90,18 +90,7 @@ func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
 // guard runs the service that brings a PostgreSQL that Patroni rejects back under Patroni, once
 // Patroni runs.
 func (p *Postgres) guard(ctx *pulumi.Context, patroni pulumi.Resource) error {
-	conn := p.args.Node.Conn
-	unit := render.PatroniGuardUnit
-	script, err := writeFile(ctx, p.name+"-guard-sh", conn, plainContent(render.PatroniGuard(p.args.Cluster, p.args.Member)),
-		fileOps{OnChange: restartIfActive(unit)}, p, []pulumi.Resource{patroni})
-	if err != nil {
-		return err
-	}
-	service, err := writeFile(ctx, p.name+"-guard-unit", conn, plainContent(render.PatroniGuardService()),
-		fileOps{OnChange: daemonReload + " && " + restartIfActive(unit)}, p, []pulumi.Resource{script})
-	if err != nil {
-		return err
-	}
-	_, err = run(ctx, p.name+"-guard", conn, step{Create: startService(unit), Delete: stopService(unit)}, p, []pulumi.Resource{service})
+	_, err := newScriptUnit(ctx, p.name+"-guard", p.args.Node.Conn, scriptUnit{Unit: render.PatroniGuardUnit,
+		Script: render.PatroniGuard(p.args.Cluster, p.args.Member), File: render.PatroniGuardService()}, p, []pulumi.Resource{patroni})
 	return err
 }

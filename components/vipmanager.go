@@ -28,21 +28,10 @@ func NewVipManager(ctx *pulumi.Context, name string, args *VipManagerArgs, opts 
 	if err := ctx.RegisterComponentResource("pgsvc:index:VipManager", name, v, opts...); err != nil {
 		return nil, err
 	}
-	conn := args.Node.Conn
-	unit := render.VipUnit
-	script, err := writeFile(ctx, name+"-sh", conn, plainContent(render.Vip(args.Cluster, args.Member)),
-		fileOps{OnChange: restartIfActive(unit)}, v, []pulumi.Resource{args.Node})
-	if err != nil {
-		return nil, err
-	}
-	service, err := writeFile(ctx, name+"-unit", conn, plainContent(render.VipService(args.Cluster)),
-		fileOps{OnChange: daemonReload + " && " + restartIfActive(unit)}, v, []pulumi.Resource{script})
-	if err != nil {
-		return nil, err
-	}
 	// Stopping the unit releases the VIP and resets the connections made through it.
-	_, err = run(ctx, name+"-vip", conn, step{Create: stopService("vip-manager") + "\n" + startService(unit), Delete: stopService(unit)},
-		v, append([]pulumi.Resource{service}, args.After...))
+	_, err := newScriptUnit(ctx, name+"-vip", args.Node.Conn, scriptUnit{Unit: render.VipUnit,
+		Script: render.Vip(args.Cluster, args.Member), File: render.VipService(args.Cluster), Before: stopService("vip-manager")},
+		v, append([]pulumi.Resource{args.Node}, args.After...))
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,7 @@ func TestVIPAndDNSEdits(t *testing.T) {
 	restore(t, c)
 	vip := c.C.VIP.Address
 	apply(t, c, func(cl map[string]any) { cl["vip"].(map[string]any)["enabled"] = false },
-		`pg-test-\d-vip-manager(-sh|-unit|-vip)?`, `pg-test-dns-infra-1`, `pgsvc-dev`, reissued)
+		`pg-test-\d-vip-manager(-vip(-sh|-unit)?)?`, `pg-test-dns-infra-1`, `pgsvc-dev`, reissued)
 	drill.Eventually(t, 30*time.Second, "the VIP released", func() bool { return c.LandsOn(vip, 5432) == "" })
 	resolver := check.Resolver(c.Spec.Infra[0].IP)
 	addrs, err := resolver.LookupHost(context.Background(), "pg-test")
@@ -99,7 +99,7 @@ func TestVIPAndDNSEdits(t *testing.T) {
 		t.Errorf("pg-test resolves to %v (%v), want the primary %s", addrs, err, c.IP(c.Leader()))
 	}
 	apply(t, c, func(cl map[string]any) { cl["dns"] = map[string]any{"target": "primary"} },
-		`pg-test-\d-vip-manager(-sh|-unit|-vip)?`, `pgsvc-dev`, reissued)
+		`pg-test-\d-vip-manager(-vip(-sh|-unit)?)?`, `pgsvc-dev`, reissued)
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	drill.Eventually(t, 30*time.Second, "the VIP back on the leader", func() bool { return c.LandsOn(vip, 5432) == c.Leader() })
 	c.CheckRoutes(t)
