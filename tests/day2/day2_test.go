@@ -256,7 +256,7 @@ func TestDestroyKeepsData(t *testing.T) {
 	c.Stack.MustRun(t, 10*time.Minute, "destroy", "--yes", "--skip-preview")
 	for _, m := range members {
 		out, _ := cli.LabSSH(c.IP(m), `for u in patroni pgbouncer haproxy pgsvc-vip pgsvc-patroni-guard; do echo "$u $(systemctl is-active $u) $(systemctl is-enabled $u 2>/dev/null || true)"; done
-ls /etc/patroni/config.yml /etc/haproxy/services/*.cfg /etc/pgbouncer/userlist.txt /usr/local/lib/pgsvc/*.sh /etc/systemd/system/pgsvc-*.service 2>/dev/null | wc -l
+ls /etc/patroni/config.yml /etc/haproxy/services/*.cfg /etc/pgbouncer/userlist.txt /usr/local/lib/pgsvc/*.sh /etc/systemd/system/pgsvc-vip.service /etc/systemd/system/pgsvc-patroni-guard.service 2>/dev/null | wc -l
 test -f /var/lib/postgresql/15/pg-test/PG_VERSION && echo data-kept`)
 		// Debian's units stay installed, disabled; pgsvc's own go with their files.
 		for u, want := range map[string]string{"patroni": " inactive disabled", "pgbouncer": " inactive disabled", "haproxy": " inactive disabled",
