@@ -348,7 +348,7 @@ const SilenceBound = 10 * time.Second
 
 // PlainDrill runs plain clients (outage.PlainLoop) beside a fault: they start 3 s before fault
 // runs, and once ready holds (polled for up to 3 minutes after fault returns; served is then),
-// run on for SilenceBound and 5 s more, so that every statement still waiting ends or shows
+// run on for SilenceBound and 2 s more, so that every statement still waiting ends or shows
 // as silent.
 func PlainDrill(t *testing.T, clients []outage.PlainClient, resolver *net.Resolver, fault func(), ready func() bool) (results []outage.PlainResult, served time.Time) {
 	t.Helper()
@@ -366,7 +366,7 @@ func PlainDrill(t *testing.T, clients []outage.PlainClient, resolver *net.Resolv
 	fault()
 	Eventually(t, 3*time.Minute, "the cluster serving again", ready)
 	served = time.Now()
-	time.Sleep(SilenceBound + 5*time.Second)
+	time.Sleep(SilenceBound + 2*time.Second)
 	stop()
 	return <-done, served
 }

@@ -45,10 +45,10 @@ var faults = []fault{
 		time.Sleep(60 * time.Second)
 		return func() { etcd(t, c, "start", members) }
 	}},
-	{name: "etcd minority stopped 30s", run: func(t *testing.T, c *drill.Cluster, leader string) func() {
+	{name: "etcd minority stopped 20s", run: func(t *testing.T, c *drill.Cluster, leader string) func() {
 		members := c.Spec.Etcd.Members[len(c.Spec.Etcd.Members)-1:]
 		etcd(t, c, "stop", members)
-		time.Sleep(30 * time.Second)
+		time.Sleep(20 * time.Second)
 		return func() { etcd(t, c, "start", members) }
 	}},
 	{name: "synchronous: partition of the primary", synchronous: true, roleChange: true, run: func(t *testing.T, c *drill.Cluster, leader string) func() {
