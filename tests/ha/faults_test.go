@@ -75,9 +75,10 @@ func etcd(t *testing.T, c *drill.Cluster, action string, machines []string) {
 
 // TestFaultsPlainClients runs each fault under clients as most applications run them: one
 // connection each, no statement or connect timeout, the system's TCP keepalive. Each writes or
-// reads every 50 ms through one host form of the seed. No client may wait past silenceBound
-// once the cluster serves again; a synchronous cluster loses no acknowledged write; afterwards
-// every member runs under Patroni and every route is right.
+// reads every 50 ms through one host form of the seed. No client may wait past
+// drill.SilenceBound once the cluster serves again; without a role change (DCS trouble) writes go
+// on and none is lost; a synchronous cluster loses no acknowledged write; afterwards every member
+// runs under Patroni and every route is right.
 func TestFaultsPlainClients(t *testing.T) {
 	c := drill.Setup(t)
 	meta := drill.SetupCluster(t, "pg-meta")
@@ -182,6 +183,9 @@ func TestFaultsPlainClients(t *testing.T) {
 				}
 				if r.OK == 0 {
 					t.Errorf("%s: no statement answered", cl.Name)
+				}
+				if !f.roleChange && r.MaxGap > drill.SilenceBound {
+					t.Errorf("%s: no answer for %.1fs while the primary kept its role", cl.Name, r.MaxGap.Seconds())
 				}
 			}
 			c.CheckRoutes(t)
