@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -312,9 +313,10 @@ func (s *Stack) Changes(t *testing.T) map[string]string {
 	return changes
 }
 
-// Kill starts one pulumi command on the stack and kills it, with every process it started,
-// after the given time: an interrupted run.
-func (s *Stack) Kill(t *testing.T, after time.Duration, args ...string) {
+// KillWhen starts one pulumi command on the stack and kills it, with every process it started,
+// as soon as a line of its output satisfies when: an interrupted run, cut at a known point. It
+// fails when the command ends first, or no such line comes within timeout.
+func (s *Stack) KillWhen(t *testing.T, timeout time.Duration, when func(line string) bool, args ...string) string {
 	t.Helper()
 	args = append(args, "--stack", s.Name, "--non-interactive")
 	if s.ConfigFile != "" {
@@ -323,12 +325,31 @@ func (s *Stack) Kill(t *testing.T, after time.Duration, args ...string) {
 	cmd := exec.Command(filepath.Join(Root(), ".tools", "bin", "pulumi"), args...)
 	cmd.Dir, cmd.Env = s.Dir, s.Env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(after)
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	kill := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	timer := time.AfterFunc(timeout, kill)
+	defer timer.Stop()
+	var seen []string
+	cut := ""
+	scanner := bufio.NewScanner(out)
+	for scanner.Scan() {
+		line := scanner.Text()
+		seen = append(seen, line)
+		if when(line) {
+			cut = line
+			kill()
+			break
+		}
 	}
 	_ = cmd.Wait()
+	if cut == "" {
+		t.Fatalf("pulumi %v ended or ran %s without the line to cut it at:\n%s", args, timeout, strings.Join(seen, "\n"))
+	}
+	return cut
 }

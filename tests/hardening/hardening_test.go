@@ -284,7 +284,11 @@ func TestInterruptedRun(t *testing.T) {
 		cl["services"] = []any{map[string]any{"name": "intr", "port": 5443}}
 		cl["rto"] = "fast"
 	})
-	edited.Kill(t, 6*time.Second, "up", "--yes", "--skip-preview")
+	// Cut the run while it changes a node: as the new service's first file is being written.
+	cut := edited.KillWhen(t, 5*time.Minute, func(line string) bool {
+		return strings.Contains(line, "command:remote:Command") && strings.Contains(line, "-haproxy-intr") && strings.Contains(line, "creating")
+	}, "up", "--yes", "--skip-preview")
+	t.Logf("killed pulumi up at: %s", strings.TrimSpace(cut))
 	edited.MustRun(t, time.Minute, "cancel", "--yes")
 	edited.MustRun(t, 10*time.Minute, "refresh", "--yes", "--clear-pending-creates", "--skip-preview")
 	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
