@@ -70,7 +70,10 @@ acquire() {
     return 0
   fi
   # Gratuitous ARP from the VIP: neighbours move their entry for it to this node at once.
-  arping -q -U -c 2 -i "$dev" -S "$vip" "$vip" || log "gratuitous ARP for $vip failed"
+  # arping exits 1 when nothing answers, as nothing does to a gratuitous ARP.
+  rc=0
+  arping -q -U -c 2 -i "$dev" -S "$vip" "$vip" || rc=$?
+  [ $rc -le 1 ] || log "gratuitous ARP for $vip failed (arping exit $rc)"
   log "$vip added on $dev: Patroni reports this member the primary"
 }
 
