@@ -327,11 +327,7 @@ func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
 			repair()
 			for j, p := range res {
 				errs[j].Samples = append(errs[j].Samples, float64(p.Failed))
-				var past time.Duration
-				for _, a := range p.Slow {
-					past = max(past, a.End-max(a.Start, served.Sub(p.Began)))
-				}
-				waits[j].Samples = append(waits[j].Samples, seconds(past))
+				waits[j].Samples = append(waits[j].Samples, seconds(p.LongestWaitPast(served)))
 			}
 			c.UnderPatroni(t, 3*time.Minute)
 			c.RestoreLeader(t)

@@ -1,8 +1,6 @@
 package render
 
-import (
-	"pgsvc/stacks"
-)
+import "pgsvc/stacks"
 
 // VipScript is the path of the script that keeps the VIP on the primary.
 const VipScript = "/usr/local/lib/pgsvc/vip.sh"

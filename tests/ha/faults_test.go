@@ -62,13 +62,10 @@ var faults = []fault{
 
 func etcd(t *testing.T, c *drill.Cluster, action string, machines []string) {
 	t.Helper()
+	ips := c.Spec.NodeIPs()
 	for _, name := range machines {
-		for _, m := range c.Spec.Machines() {
-			if m.Name == name {
-				if _, err := cli.LabSSH(m.IP, "systemctl "+action+" etcd"); err != nil {
-					t.Fatal(err)
-				}
-			}
+		if _, err := cli.LabSSH(ips[name], "systemctl "+action+" etcd"); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -111,29 +111,49 @@ func NewSessions(ctx context.Context, target check.Target, interval time.Duratio
 func write(ctx context.Context, conn **pgx.Conn, t check.Target, id int64, patience time.Duration) error {
 	attempt, cancel := context.WithTimeout(ctx, patience)
 	defer cancel()
+	return statement(attempt, conn, func(ctx context.Context) (*pgx.Conn, error) { return Connect(ctx, t) }, func(c *pgx.Conn) error {
+		_, err := c.Exec(attempt, "insert into "+Table+" (id) values ($1)", id)
+		return err
+	})
+}
+
+// statement runs one statement on *conn, connecting first when there is no connection; after an
+// error the connection is closed, and the next statement connects again.
+func statement(ctx context.Context, conn **pgx.Conn, connect func(context.Context) (*pgx.Conn, error), run func(*pgx.Conn) error) error {
 	if *conn == nil {
-		c, err := Connect(attempt, t)
+		c, err := connect(ctx)
 		if err != nil {
 			return err
 		}
 		*conn = c
 	}
-	if _, err := (*conn).Exec(attempt, "insert into "+Table+" (id) values ($1)", id); err != nil {
+	err := run(*conn)
+	if err != nil {
 		(*conn).Close(context.Background())
 		*conn = nil
-		return err
 	}
-	return nil
+	return err
 }
 
-// Connect opens a plain-protocol connection (PgBouncer runs in transaction mode).
-func Connect(ctx context.Context, t check.Target) (*pgx.Conn, error) {
-	cfg, err := pgx.ParseConfig(t.ConnInfo() + " connect_timeout=2")
+// config is the pgx configuration of target: the plain protocol (PgBouncer runs in transaction
+// mode), its credentials.
+func config(t check.Target) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(t.ConnInfo())
 	if err != nil {
 		return nil, err
 	}
 	cfg.User, cfg.Password = t.User, t.Password
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	return cfg, nil
+}
+
+// Connect opens a plain-protocol connection that gives up connecting after 2 s.
+func Connect(ctx context.Context, t check.Target) (*pgx.Conn, error) {
+	cfg, err := config(t)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ConnectTimeout = 2 * time.Second
 	return pgx.ConnectConfig(ctx, cfg)
 }
 

@@ -99,36 +99,24 @@ func PlainLoop(ctx context.Context, target check.Target, resolver *net.Resolver,
 }
 
 func plainStatement(ctx context.Context, conn **pgx.Conn, t check.Target, resolver *net.Resolver, write bool, id int64) error {
-	if *conn == nil {
-		c, err := PlainConnect(ctx, t, resolver)
-		if err != nil {
+	connect := func(ctx context.Context) (*pgx.Conn, error) { return PlainConnect(ctx, t, resolver) }
+	return statement(ctx, conn, connect, func(c *pgx.Conn) error {
+		if write {
+			_, err := c.Exec(ctx, "insert into "+Table+" (id) values ($1)", id)
 			return err
 		}
-		*conn = c
-	}
-	var err error
-	if write {
-		_, err = (*conn).Exec(ctx, "insert into "+Table+" (id) values ($1)", id)
-	} else {
 		var one int
-		err = (*conn).QueryRow(ctx, "select 1").Scan(&one)
-	}
-	if err != nil {
-		(*conn).Close(context.Background())
-		*conn = nil
-	}
-	return err
+		return c.QueryRow(ctx, "select 1").Scan(&one)
+	})
 }
 
 // PlainConnect connects the way libpq does by default: no connect timeout, and TCP keepalive
 // on with the operating system's times.
 func PlainConnect(ctx context.Context, t check.Target, resolver *net.Resolver) (*pgx.Conn, error) {
-	cfg, err := pgx.ParseConfig(t.ConnInfo())
+	cfg, err := config(t)
 	if err != nil {
 		return nil, err
 	}
-	cfg.User, cfg.Password = t.User, t.Password
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	cfg.ConnectTimeout = 0
 	dialer := &net.Dialer{KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: -1, Interval: -1, Count: -1}}
 	cfg.DialFunc = dialer.DialContext
@@ -162,15 +150,30 @@ func RunPlain(ctx context.Context, clients []PlainClient, resolver *net.Resolver
 	return out
 }
 
+// waitPast is how long the statement waited past rel (a time since its loop began), or past its
+// own start when it began later.
+func (a Attempt) waitPast(rel time.Duration) time.Duration {
+	return a.End - max(a.Start, rel)
+}
+
 // SilentPast lists the statements that waited longer than bound past from (or past their own
 // start, when they began later) without an answer, an error or a closed connection.
 func (r PlainResult) SilentPast(from time.Time, bound time.Duration) []Attempt {
-	rel := from.Sub(r.Began)
 	var out []Attempt
 	for _, a := range r.Slow {
-		if a.End-max(a.Start, rel) > bound {
+		if a.waitPast(from.Sub(r.Began)) > bound {
 			out = append(out, a)
 		}
 	}
 	return out
+}
+
+// LongestWaitPast is the longest a statement waited past from (or past its own start, when it
+// began later).
+func (r PlainResult) LongestWaitPast(from time.Time) time.Duration {
+	var d time.Duration
+	for _, a := range r.Slow {
+		d = max(d, a.waitPast(from.Sub(r.Began)))
+	}
+	return d
 }
