@@ -66,7 +66,7 @@ func Load(get func(key string) (string, bool)) (*Spec, error) {
 		}
 	}
 	applyDefaults(&spec)
-	if err := validate(&spec); err != nil {
+	if err := spec.validate(); err != nil {
 		return nil, err
 	}
 	return &spec, nil

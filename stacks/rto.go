@@ -38,3 +38,9 @@ var rtoPlans = map[string]RTOPlan{
 func (c *Cluster) Plan() RTOPlan {
 	return rtoPlans[c.RTO]
 }
+
+func (c *Cluster) validateRTO(p *problems) {
+	if _, ok := rtoPlans[c.RTO]; !ok {
+		p.add(c.Key()+".rto", c.RTO, "must be one of fast, norm, safe, wide")
+	}
+}

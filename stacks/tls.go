@@ -3,8 +3,47 @@ package stacks
 import (
 	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 )
+
+// TLS is the environment's certificate authority and the certificates it issues to the nodes.
+type TLS struct {
+	// Rotation is a label (up to 32 of a-z, 0-9 and '-'); changing it issues every node a new
+	// key and certificate (the CA stays).
+	Rotation string `json:"rotation"`
+	// CADays and CertDays are how long the CA and the node certificates are valid.
+	CADays   int `json:"caDays"`
+	CertDays int `json:"certDays"`
+}
+
+// TLS modes of a cluster's PostgreSQL and PgBouncer listeners.
+const (
+	TLSOff     = "off"
+	TLSPrefer  = "prefer"
+	TLSRequire = "require"
+)
+
+var rotationLabel = regexp.MustCompile(`^[a-z0-9-]{0,32}$`)
+
+func (t TLS) validate(p *problems) {
+	if t.CADays < 1 || t.CADays > 36500 {
+		p.add(KeyTLS+".caDays", t.CADays, "must be between 1 and 36500")
+	}
+	if t.CertDays < 1 || t.CertDays > t.CADays {
+		p.add(KeyTLS+".certDays", t.CertDays, "must be between 1 and caDays (%d): a certificate cannot outlive its CA", t.CADays)
+	}
+	if !rotationLabel.MatchString(t.Rotation) {
+		p.add(KeyTLS+".rotation", t.Rotation, "must be up to 32 lower-case letters, digits and '-'")
+	}
+}
+
+// validateTLS checks the cluster's TLS mode.
+func (c *Cluster) validateTLS(p *problems) {
+	if !slices.Contains([]string{TLSOff, TLSPrefer, TLSRequire}, c.TLS) {
+		p.add(c.Key()+".tls", c.TLS, "must be one of off, prefer, require")
+	}
+}
 
 // WebTLS reports whether the cluster's HTTP endpoints, Patroni's REST API and HAProxy's stats
 // page, are served over HTTPS (every TLS mode but off). HAProxy's checks follow.
