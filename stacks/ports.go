@@ -16,19 +16,42 @@ func validPort(p *problems, key string, port int) bool {
 	return true
 }
 
-// validatePorts checks the daemons' ports and returns them by port, to keep services off them.
+// keyedPort is a port the cluster listens on and the config key that sets it.
+type keyedPort struct {
+	key string
+	// name is the daemon's, as in its key; empty for a service
+	name string
+	port int
+}
+
+// daemonPorts are the ports of the cluster's daemons.
+func (c *Cluster) daemonPorts() []keyedPort {
+	daemon := func(name string, port int) keyedPort { return keyedPort{c.Key() + ".ports." + name, name, port} }
+	return []keyedPort{
+		daemon("postgres", c.Ports.Postgres), daemon("pgbouncer", c.Ports.PgBouncer),
+		daemon("patroni", c.Ports.Patroni), daemon("haproxyStats", c.Ports.HAProxyStats),
+	}
+}
+
+// ports are the ports the cluster's daemons and then its services (in AllServices order) listen on.
+func (c *Cluster) ports() []keyedPort {
+	out := c.daemonPorts()
+	for i, svc := range c.AllServices() {
+		out = append(out, keyedPort{key: c.serviceKey(i) + ".port", port: svc.Port})
+	}
+	return out
+}
+
+// validatePorts checks the daemons' ports and returns them by port, to keep services off them;
+// validateServices checks the services' ports.
 func (c *Cluster) validatePorts(p *problems) map[int]string {
 	fixed := map[int]string{22: "ssh"}
-	for _, f := range []struct {
-		name string
-		port int
-	}{{"postgres", c.Ports.Postgres}, {"pgbouncer", c.Ports.PgBouncer}, {"patroni", c.Ports.Patroni}, {"haproxyStats", c.Ports.HAProxyStats}} {
-		key := c.Key() + ".ports." + f.name
-		validPort(p, key, f.port)
-		if other, dup := fixed[f.port]; dup {
-			p.add(key, f.port, "already used by %s", other)
+	for _, d := range c.daemonPorts() {
+		validPort(p, d.key, d.port)
+		if other, dup := fixed[d.port]; dup {
+			p.add(d.key, d.port, "already used by %s", other)
 		}
-		fixed[f.port] = f.name
+		fixed[d.port] = d.name
 	}
 	return fixed
 }
@@ -61,21 +84,4 @@ func (s *Spec) validateSharedPorts(p *problems) {
 			}
 		}
 	}
-}
-
-type keyedPort struct {
-	key  string
-	port int
-}
-
-// ports are the ports the cluster's daemons and services listen on, by config key.
-func (c *Cluster) ports() []keyedPort {
-	out := []keyedPort{
-		{c.Key() + ".ports.postgres", c.Ports.Postgres}, {c.Key() + ".ports.pgbouncer", c.Ports.PgBouncer},
-		{c.Key() + ".ports.patroni", c.Ports.Patroni}, {c.Key() + ".ports.haproxyStats", c.Ports.HAProxyStats},
-	}
-	for i, svc := range c.AllServices() {
-		out = append(out, keyedPort{c.serviceKey(i) + ".port", svc.Port})
-	}
-	return out
 }
