@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"pgsvc/components"
+	"pgsvc/render"
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
@@ -91,7 +92,7 @@ func benchDeploy(t *testing.T, r *Report, s *cli.Stack, spec *stacks.Spec) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if _, err := cli.LabSSH(p.IP, components.InstallScript(p.Packages)); err != nil {
+					if _, err := cli.LabSSH(p.IP, render.Install(p.Packages)); err != nil {
 						errs <- fmt.Errorf("%s: %w", p.Name, err)
 					}
 				}()

@@ -40,9 +40,9 @@ type step struct {
 // run registers a remote command under parent; it runs after deps.
 func run(ctx *pulumi.Context, name string, conn Conn, s step, parent pulumi.Resource, deps []pulumi.Resource, opts ...pulumi.ResourceOption) (*remote.Command, error) {
 	script := func(body string) pulumi.String {
-		body = "set -eu\n" + body
+		body = render.Strict + body
 		if conn.Sudo && !s.AsLogin {
-			body = asRoot(body)
+			body = render.AsRoot(body)
 		}
 		return pulumi.String(body)
 	}
@@ -59,11 +59,4 @@ func run(ctx *pulumi.Context, name string, conn Conn, s step, parent pulumi.Reso
 		args.Stdin = s.Stdin
 	}
 	return remote.NewCommand(ctx, name, args, append([]pulumi.ResourceOption{pulumi.Parent(parent), pulumi.DependsOn(deps)}, opts...)...)
-}
-
-// asRoot runs a script as root through sudo, never asking for a password (-n). Standard input
-// passes through; of the environment, only the previous outputs that delete commands compare
-// (a file's ownership token) are kept.
-func asRoot(script string) string {
-	return "sudo -n --preserve-env=PULUMI_COMMAND_STDOUT,PULUMI_COMMAND_STDERR bash -c " + render.ShellQuote(script)
 }

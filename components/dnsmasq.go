@@ -28,13 +28,13 @@ func NewDnsmasq(ctx *pulumi.Context, name string, args *DnsmasqArgs, opts ...pul
 	}
 	conn := args.Node.Conn
 	cfg, err := writeFile(ctx, name+"-conf", conn, plainContent(render.DnsmasqConfig(args.Infra)),
-		fileOps{Validate: "dnsmasq --test", OnChange: restartIfActive("dnsmasq")}, d, []pulumi.Resource{args.Node})
+		render.FileOps{Validate: "dnsmasq --test", OnChange: render.RestartIfActive("dnsmasq")}, d, []pulumi.Resource{args.Node})
 	if err != nil {
 		return nil, err
 	}
 	_, err = run(ctx, name+"-service", conn, step{
-		Create: "install -d " + render.ShellQuote(render.DNSHostsDir) + "\n" + startService("dnsmasq"),
-		Delete: stopService("dnsmasq"),
+		Create: render.DnsmasqStart(),
+		Delete: render.StopService("dnsmasq"),
 	}, d, []pulumi.Resource{cfg})
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func NewDnsmasq(ctx *pulumi.Context, name string, args *DnsmasqArgs, opts ...pul
 // dnsRecords writes a cluster's records file on every infra node's dnsmasq.
 func dnsRecords(ctx *pulumi.Context, c *stacks.Cluster, dns []*Dnsmasq, parent pulumi.Resource) error {
 	for _, d := range dns {
-		if _, err := writeFile(ctx, c.Name+"-dns-"+d.Node.Conn.Node, d.Node.Conn, plainContent(render.DNSHosts(c)), fileOps{}, parent, []pulumi.Resource{d}); err != nil {
+		if _, err := writeFile(ctx, c.Name+"-dns-"+d.Node.Conn.Node, d.Node.Conn, plainContent(render.DNSHosts(c)), render.FileOps{}, parent, []pulumi.Resource{d}); err != nil {
 			return err
 		}
 	}

@@ -13,7 +13,7 @@ import (
 func newDynamicConfig(ctx *pulumi.Context, name string, c *stacks.Cluster, node *Node, parent pulumi.Resource, after []pulumi.Resource) error {
 	cfg := render.PatroniDynamicConfig(c)
 	_, err := run(ctx, name+"-patroni-dynamic", node.Conn, step{
-		Create:   onPrimary(c, "patronictl -c /etc/patroni/config.yml edit-config --apply - --force >/dev/null"),
+		Create:   render.ApplyDynamicConfig(c),
 		Stdin:    pulumi.String(string(cfg)),
 		Triggers: pulumi.Array{pulumi.String(sha256Hex(string(cfg)))},
 	}, parent, after)

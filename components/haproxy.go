@@ -1,30 +1,11 @@
 package components
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"pgsvc/render"
 	"pgsvc/stacks"
 )
-
-// haproxyReload saves every server's health before a reload, so the new process starts from
-// the checked states instead of assuming each server up until its checks fail (which would send
-// a primary service's first connections to replicas). Service files change in parallel: a lock
-// makes their reloads take turns.
-var haproxyReload = fmt.Sprintf(`if systemctl is-active -q haproxy; then
-  (
-    flock 9
-    state=$(mktemp %[1]s.XXXXXX)
-    echo "show servers state" | socat stdio unix-connect:/run/haproxy/admin.sock > "$state" && mv "$state" %[1]s
-    systemctl reload haproxy
-  ) 9>/run/pgsvc-haproxy-reload.lock
-fi`, render.HAProxyStateFile)
-
-// haproxyCheck validates the whole configuration as HAProxy will load it; its findings are shown
-// only when it fails.
-const haproxyCheck = "mkdir -p " + render.HAProxyServicesDir + ` && out=$(haproxy -c -f /etc/haproxy/haproxy.cfg -f ` + render.HAProxyServicesDir + ` 2>&1) || { echo "$out" >&2; false; }`
 
 // HAProxyArgs place the load balancer on one member.
 type HAProxyArgs struct {
@@ -53,22 +34,22 @@ func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pul
 	}
 	conn := args.Node.Conn
 	dropin, err := writeFile(ctx, name+"-dropin", conn, plainContent(render.HAProxyDropIn()),
-		fileOps{OnChange: daemonReload}, h, []pulumi.Resource{args.Node})
+		render.FileOps{OnChange: render.DaemonReload}, h, []pulumi.Resource{args.Node})
 	if err != nil {
 		return nil, err
 	}
 	// HAProxy reads Lua only when it starts or reloads: the base config's reload follows a change.
-	hold, err := writeFile(ctx, name+"-hold", conn, plainContent(render.HAProxyHold()), fileOps{}, h, []pulumi.Resource{args.Node})
+	hold, err := writeFile(ctx, name+"-hold", conn, plainContent(render.HAProxyHold()), render.FileOps{}, h, []pulumi.Resource{args.Node})
 	if err != nil {
 		return nil, err
 	}
 	base, err := writeFile(ctx, name+"-cfg", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
 		return render.HAProxyConfig(args.Cluster, sec)
-	}), fileOps{Validate: haproxyCheck, OnChange: haproxyReload}, h, []pulumi.Resource{dropin, hold, args.TLS})
+	}), render.FileOps{Validate: render.HAProxyCheck, OnChange: render.HAProxyReload}, h, []pulumi.Resource{dropin, hold, args.TLS})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := writeFile(ctx, name+"-routing", conn, plainContent(render.HAProxyRouting(args.Cluster)), fileOps{}, h, []pulumi.Resource{args.Node}); err != nil {
+	if _, err := writeFile(ctx, name+"-routing", conn, plainContent(render.HAProxyRouting(args.Cluster)), render.FileOps{}, h, []pulumi.Resource{args.Node}); err != nil {
 		return nil, err
 	}
 	var services []pulumi.Resource
@@ -81,7 +62,7 @@ func NewHAProxy(ctx *pulumi.Context, name string, args *HAProxyArgs, opts ...pul
 		h.Services[svc.Name] = s
 		services = append(services, s)
 	}
-	_, err = run(ctx, name+"-service", conn, step{Create: startService("haproxy"), Delete: stopService("haproxy")},
+	_, err = run(ctx, name+"-service", conn, step{Create: render.StartService("haproxy"), Delete: render.StopService("haproxy")},
 		h, append(services, base))
 	if err != nil {
 		return nil, err

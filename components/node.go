@@ -37,20 +37,20 @@ func NewNode(ctx *pulumi.Context, name string, args *NodeArgs, opts ...pulumi.Re
 	// The first change on the node waits for the checks; the rest waits for the first.
 	deps := args.After
 	if args.Member {
-		conf, err := writeFile(ctx, name+"-createcluster-conf", args.Conn, plainContent(render.CreateClusterConf()), fileOps{}, n, args.After)
+		conf, err := writeFile(ctx, name+"-createcluster-conf", args.Conn, plainContent(render.CreateClusterConf()), render.FileOps{}, n, args.After)
 		if err != nil {
 			return nil, err
 		}
 		deps = []pulumi.Resource{conf}
 	}
 	install, err := run(ctx, name+"-packages", args.Conn, step{
-		Create:   InstallScript(args.Packages),
+		Create:   render.Install(args.Packages),
 		Triggers: pulumi.Array{pulumi.String(strings.Join(args.Packages, " "))},
 	}, n, deps)
 	if err != nil {
 		return nil, err
 	}
-	facts, err := run(ctx, name+"-facts", args.Conn, step{Create: factsScript}, n, []pulumi.Resource{install})
+	facts, err := run(ctx, name+"-facts", args.Conn, step{Create: render.Facts}, n, []pulumi.Resource{install})
 	if err != nil {
 		return nil, err
 	}

@@ -28,13 +28,13 @@ func NewPgBouncer(ctx *pulumi.Context, name string, args *PgBouncerArgs, opts ..
 		return nil, err
 	}
 	c, conn := args.Cluster, args.Node.Conn
-	reload := fileOps{OnChange: reloadIfActive("pgbouncer")}
+	reload := render.FileOps{OnChange: render.ReloadIfActive("pgbouncer")}
 	files := []struct {
 		suffix string
 		c      content
-		ops    fileOps
+		ops    render.FileOps
 	}{
-		{"dropin", derivedContent(args.Node.NoFile, render.PgBouncerDropIn, 0), fileOps{OnChange: daemonReload}},
+		{"dropin", derivedContent(args.Node.NoFile, render.PgBouncerDropIn, 0), render.FileOps{OnChange: render.DaemonReload}},
 		{"ini", derivedContent(args.Node.NoFile, func(nofile int) render.File { return render.PgBouncerConfig(c, nofile) }, 0), reload},
 		{"userlist", secretContent(args.Secrets, func(sec render.Secrets) render.File { return render.PgBouncerUserlist(c, sec) }), reload},
 		{"hba", plainContent(render.PgBouncerHBA(c)), reload},
@@ -47,13 +47,13 @@ func NewPgBouncer(ctx *pulumi.Context, name string, args *PgBouncerArgs, opts ..
 		}
 		written = append(written, cmd)
 	}
-	service, err := run(ctx, name+"-service", conn, step{Create: startService("pgbouncer"), Delete: stopService("pgbouncer")},
+	service, err := run(ctx, name+"-service", conn, step{Create: render.StartService("pgbouncer"), Delete: render.StopService("pgbouncer")},
 		b, append(written, args.After...))
 	if err != nil {
 		return nil, err
 	}
 	if _, err := writeFile(ctx, name+"-patroni-dropin", conn, plainContent(render.PatroniPgBouncerDropIn()),
-		fileOps{OnChange: daemonReload, OnDelete: daemonReload}, b, []pulumi.Resource{service}); err != nil {
+		render.FileOps{OnChange: render.DaemonReload, OnDelete: render.DaemonReload}, b, []pulumi.Resource{service}); err != nil {
 		return nil, err
 	}
 	return b, ctx.RegisterResourceOutputs(b, pulumi.Map{})

@@ -1,8 +1,6 @@
 package components
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi-command/sdk/go/command/remote"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -39,7 +37,7 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	}
 	c := args.Cluster
 	conn := args.Node.Conn
-	callback, err := writeFile(ctx, name+"-callback", conn, plainContent(render.PatroniCallback(c, args.Member)), fileOps{}, p, []pulumi.Resource{args.Node})
+	callback, err := writeFile(ctx, name+"-callback", conn, plainContent(render.PatroniCallback(c, args.Member)), render.FileOps{}, p, []pulumi.Resource{args.Node})
 	if err != nil {
 		return nil, err
 	}
@@ -49,34 +47,20 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	}
 	p.Config, err = writeFile(ctx, name+"-patroni-yml", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
 		return render.PatroniConfig(args.Spec, c, args.Member, sec)
-	}), fileOps{OnChange: patroniApply(c, args.Member)}, p, deps)
+	}), render.FileOps{OnChange: render.PatroniApply(c, args.Member)}, p, deps)
 	if err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// Start starts Patroni after the resources in after: the DCS, and for replicas the primary. A
-// replica is ready when its PostgreSQL runs; the initial primary once it serves in a role of a
-// cluster with a leader: at bootstrap, when it holds the leader lock, and later, whichever
-// member leads by then.
+// Start starts Patroni (render.PatroniStart) after the resources in after: the DCS, and for
+// replicas the primary.
 func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
-	c, m := p.args.Cluster, p.args.Member
-	ready, readiness := httpStatusIs(c.PatroniURL("127.0.0.1", "/health"), 200), "runs PostgreSQL"
-	if m.Role == stacks.RolePrimary {
-		ready = "{ " + httpStatusIs(c.PatroniURL("127.0.0.1", "/primary"), 200) + " || " + httpStatusIs(c.PatroniURL("127.0.0.1", "/replica"), 200) + "; }"
-		readiness = "serves as leader or replica"
-	}
-	dataDir := render.DataDir(c)
-	del := stopService("patroni")
-	if c.RemoveDataOnDestroy {
-		del += "\nrm -rf " + render.ShellQuote(dataDir)
-	}
+	c := p.args.Cluster
 	service, err := run(ctx, p.name+"-service", p.args.Node.Conn, step{
-		Create: fmt.Sprintf("install -d -o postgres -g postgres -m 0700 %s\n", render.ShellQuote(fmt.Sprintf("/var/lib/postgresql/%d", c.Version))) +
-			startService("patroni") + "\n" +
-			waitFor(ready, 300, fmt.Sprintf("%s: Patroni member %s not ready (%s) within 300s", p.args.Node.Conn.Node, c.MemberName(m), readiness)),
-		Delete: del,
+		Create: render.PatroniStart(c, p.args.Member, p.args.Node.Conn.Node),
+		Delete: render.PatroniStop(c),
 	}, p, append([]pulumi.Resource{p.Config}, after...))
 	if err != nil {
 		return err
@@ -84,7 +68,7 @@ func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
 	if err := p.guard(ctx, service); err != nil {
 		return err
 	}
-	return ctx.RegisterResourceOutputs(p, pulumi.Map{"dataDir": pulumi.String(dataDir)})
+	return ctx.RegisterResourceOutputs(p, pulumi.Map{"dataDir": pulumi.String(render.DataDir(c))})
 }
 
 // guard runs the service that brings a PostgreSQL that Patroni rejects back under Patroni, once

@@ -2,6 +2,8 @@ package components
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"pgsvc/render"
 )
 
 // newPreflights checks every node before any node is changed: a node pgsvc cannot manage stops
@@ -9,7 +11,7 @@ import (
 func newPreflights(ctx *pulumi.Context, conns []Conn, parent pulumi.Resource, opts ...pulumi.ResourceOption) ([]pulumi.Resource, error) {
 	var checks []pulumi.Resource
 	for _, conn := range conns {
-		c, err := run(ctx, conn.Node+"-preflight", conn, step{Create: preflightScript(conn.Node, conn.IP), AsLogin: true}, parent, nil, opts...)
+		c, err := run(ctx, conn.Node+"-preflight", conn, step{Create: render.Preflight(conn.Node, conn.IP), AsLogin: true}, parent, nil, opts...)
 		if err != nil {
 			return nil, err
 		}

@@ -17,18 +17,18 @@ type scriptUnit struct {
 // newScriptUnit writes the script and its unit file and keeps the unit running: a change of
 // either restarts it, and deleting it stops the unit. It starts after deps.
 func newScriptUnit(ctx *pulumi.Context, name string, conn Conn, u scriptUnit, parent pulumi.Resource, deps []pulumi.Resource) (pulumi.Resource, error) {
-	script, err := writeFile(ctx, name+"-sh", conn, plainContent(u.Script), fileOps{OnChange: restartIfActive(u.Unit)}, parent, deps)
+	script, err := writeFile(ctx, name+"-sh", conn, plainContent(u.Script), render.FileOps{OnChange: render.RestartIfActive(u.Unit)}, parent, deps)
 	if err != nil {
 		return nil, err
 	}
 	file, err := writeFile(ctx, name+"-unit", conn, plainContent(u.File),
-		fileOps{OnChange: daemonReload + " && " + restartIfActive(u.Unit)}, parent, []pulumi.Resource{script})
+		render.FileOps{OnChange: render.DaemonReload + " && " + render.RestartIfActive(u.Unit)}, parent, []pulumi.Resource{script})
 	if err != nil {
 		return nil, err
 	}
-	start := startService(u.Unit)
+	start := render.StartService(u.Unit)
 	if u.Before != "" {
 		start = u.Before + "\n" + start
 	}
-	return run(ctx, name, conn, step{Create: start, Delete: stopService(u.Unit)}, parent, append([]pulumi.Resource{file}, deps...))
+	return run(ctx, name, conn, step{Create: start, Delete: render.StopService(u.Unit)}, parent, append([]pulumi.Resource{file}, deps...))
 }

@@ -28,7 +28,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err := ctx.RegisterComponentResource("pgsvc:index:Service", name, s, opts...); err != nil {
 		return nil, err
 	}
-	ops := fileOps{Validate: haproxyCheck, OnChange: haproxyReload, OnDelete: haproxyReload}
+	ops := render.FileOps{Validate: render.HAProxyCheck, OnChange: render.HAProxyReload, OnDelete: render.HAProxyReload}
 	if _, err := writeFile(ctx, name+"-cfg", args.Conn, plainContent(render.HAProxyService(args.Cluster, args.Service)), ops, s, args.After); err != nil {
 		return nil, err
 	}

@@ -94,30 +94,30 @@ func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pul
 	}
 	conn := args.Node.Conn
 	deps := []pulumi.Resource{args.Node}
-	if _, err := writeFile(ctx, name+"-ca.crt", conn, derivedContent(args.CA.CertPem, render.CACert, ""), fileOps{}, n, deps); err != nil {
+	if _, err := writeFile(ctx, name+"-ca.crt", conn, derivedContent(args.CA.CertPem, render.CACert, ""), render.FileOps{}, n, deps); err != nil {
 		return nil, err
 	}
 	// The key goes first and the certificate after it, so that the daemons reload once, when
 	// both match.
-	var reload fileOps
+	var reload render.FileOps
 	if c := args.Machine.Cluster; c != nil {
-		k, err := writeFile(ctx, name+"-postgres.key", conn, secretDerived(key.PrivateKeyPem, render.PostgresKey), fileOps{}, n, deps)
+		k, err := writeFile(ctx, name+"-postgres.key", conn, secretDerived(key.PrivateKeyPem, render.PostgresKey), render.FileOps{}, n, deps)
 		if err != nil {
 			return nil, err
 		}
 		deps = append(deps, k)
-		reload.OnChange = reloadPostgres(c.Ports.Postgres) + "\n" + reloadIfActive("pgbouncer")
+		reload.OnChange = render.ReloadPostgres(c.Ports.Postgres) + "\n" + render.ReloadIfActive("pgbouncer")
 		if c.WebTLS() {
 			// Patroni serves a new certificate once a reload finds it on disk.
-			reload.OnChange += "\n" + reloadIfActive("patroni")
+			reload.OnChange += "\n" + render.ReloadIfActive("patroni")
 		}
 		pem := pulumi.All(cert.CertPem, key.PrivateKeyPem).ApplyT(func(v []any) string { return v[0].(string) + v[1].(string) }).(pulumi.StringOutput)
-		if _, err := writeFile(ctx, name+"-haproxy.pem", conn, secretDerived(pem, render.HAProxyPEM), fileOps{OnChange: haproxyReload}, n, deps); err != nil {
+		if _, err := writeFile(ctx, name+"-haproxy.pem", conn, secretDerived(pem, render.HAProxyPEM), render.FileOps{OnChange: render.HAProxyReload}, n, deps); err != nil {
 			return nil, err
 		}
 	}
 	if args.Spec.RunsEtcd(args.Machine.Name) {
-		k, err := writeFile(ctx, name+"-etcd.key", conn, secretDerived(key.PrivateKeyPem, render.EtcdKey), fileOps{}, n, deps)
+		k, err := writeFile(ctx, name+"-etcd.key", conn, secretDerived(key.PrivateKeyPem, render.EtcdKey), render.FileOps{}, n, deps)
 		if err != nil {
 			return nil, err
 		}

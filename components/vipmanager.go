@@ -30,7 +30,7 @@ func NewVipManager(ctx *pulumi.Context, name string, args *VipManagerArgs, opts 
 	}
 	// Stopping the unit releases the VIP and resets the connections made through it.
 	_, err := newScriptUnit(ctx, name+"-vip", args.Node.Conn, scriptUnit{Unit: render.VipUnit,
-		Script: render.Vip(args.Cluster, args.Member), File: render.VipService(args.Cluster), Before: stopService("vip-manager")},
+		Script: render.Vip(args.Cluster, args.Member), File: render.VipService(args.Cluster), Before: render.StopService("vip-manager")},
 		v, append([]pulumi.Resource{args.Node}, args.After...))
 	if err != nil {
 		return nil, err

@@ -15,6 +15,9 @@ func DataDir(c *stacks.Cluster) string {
 	return fmt.Sprintf("/var/lib/postgresql/%d/%s", c.Version, c.Name)
 }
 
+// PatroniConfigPath is where Debian's patroni.service reads its config.
+const PatroniConfigPath = "/etc/patroni/config.yml"
+
 // PatroniConfig is /etc/patroni/config.yml, read by Debian's patroni.service, for member m.
 func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secrets) File {
 	data := map[string]any{
@@ -32,7 +35,7 @@ func PatroniConfig(s *stacks.Spec, c *stacks.Cluster, m stacks.Member, sec Secre
 		"HBAHost":       hbaHost(c),
 		"TLS":           postgresTLS,
 	}
-	return File{Path: "/etc/patroni/config.yml", Mode: "0600", Owner: userPostgres, Group: userPostgres,
+	return File{Path: PatroniConfigPath, Mode: "0600", Owner: userPostgres, Group: userPostgres,
 		Content: execute("patroni.yml.tmpl", data), Secret: true}
 }
 

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"gopkg.in/yaml.v3"
 
 	"pgsvc/render"
@@ -28,7 +29,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current templates")
 
-var filePath = regexp.MustCompile(`^set -eu\nf='([^']+)'\n`)
+var filePath = regexp.MustCompile(`^set -euo pipefail\nf='([^']+)'\n`)
 
 // nodeFiles collects, per node name, every file the deployment writes: path -> content.
 func nodeFiles(t *testing.T, spec *stacks.Spec, res map[string]*mock.Registered) map[string]map[string]string {
@@ -60,40 +61,77 @@ func nodeFiles(t *testing.T, spec *stacks.Spec, res map[string]*mock.Registered)
 
 func TestGoldenFiles(t *testing.T) {
 	spec := devSpec(t)
-	files := nodeFiles(t, spec, deploy(t, spec))
-	dir := filepath.Join("testdata", "golden")
+	golden := map[string]string{}
+	for node, byPath := range nodeFiles(t, spec, deploy(t, spec)) {
+		for path, content := range byPath {
+			golden[filepath.Join(node, filepath.FromSlash(strings.TrimPrefix(path, "/")))] = content
+		}
+	}
+	checkGolden(t, filepath.Join("testdata", "golden"), golden)
+}
+
+// TestGoldenCommands keeps every script that remote commands run on pg-test-1 and infra-1
+// (between them, every kind of command) as a golden file: <node>/<resource>.<create|delete>.sh.
+func TestGoldenCommands(t *testing.T) {
+	spec := devSpec(t)
+	nodes := map[string]string{}
+	for _, m := range spec.Machines() {
+		if m.Name == "pg-test-1" || m.Name == "infra-1" {
+			nodes[m.IP] = m.Name
+		}
+	}
+	golden := map[string]string{}
+	for name, r := range deploy(t, spec) {
+		if r.Type != "command:remote:Command" {
+			continue
+		}
+		node := nodes[mock.Str(mock.Plain(r.Inputs["connection"]).ObjectValue()["host"])]
+		if node == "" {
+			continue
+		}
+		for _, op := range []string{"create", "delete"} {
+			if text := mock.Str(r.Inputs[resource.PropertyKey(op)]); text != "" {
+				golden[filepath.Join(node, name+"."+op+".sh")] = text
+			}
+		}
+	}
+	checkGolden(t, filepath.Join("testdata", "commands"), golden)
+}
+
+// checkGolden compares contents by relative path with the files under dir, or with -update
+// rewrites dir to hold exactly them.
+func checkGolden(t *testing.T, dir string, contents map[string]string) {
+	t.Helper()
 	if *update {
 		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
 		}
 	}
 	seen := map[string]bool{}
-	for node, byPath := range files {
-		for path, content := range byPath {
-			golden := filepath.Join(dir, node, filepath.FromSlash(strings.TrimPrefix(path, "/")))
-			seen[golden] = true
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(content), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
+	for rel, content := range contents {
+		golden := filepath.Join(dir, rel)
+		seen[golden] = true
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
 			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Errorf("%s %s: no golden file (run go test ./tests/unit -update): %v", node, path, err)
-				continue
+			if err := os.WriteFile(golden, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
 			}
-			if string(want) != content {
-				t.Errorf("%s %s differs from %s (run go test ./tests/unit -update to accept):\n%s", node, path, golden, content)
-			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("no golden file %s (run go test ./tests/unit -update): %v", golden, err)
+			continue
+		}
+		if string(want) != content {
+			t.Errorf("%s differs (run go test ./tests/unit -update to accept):\n%s", golden, content)
 		}
 	}
 	_ = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() && !seen[p] {
-			t.Errorf("stale golden file %s: no resource writes it", p)
+			t.Errorf("stale golden file %s: nothing renders it", p)
 		}
 		return nil
 	})

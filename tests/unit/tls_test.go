@@ -118,7 +118,7 @@ func TestWebTLSFollowsMode(t *testing.T) {
 			wait := mock.Str(res["pg-test-2-postgres-service"].Inputs["create"])
 			want := "'http://127.0.0.1:8008/health'"
 			if on {
-				want = "--cacert /etc/pgsvc/tls/ca.crt -w '%{http_code}' 'https://127.0.0.1:8008/health'"
+				want = "--cacert '/etc/pgsvc/tls/ca.crt' -w '%{http_code}' 'https://127.0.0.1:8008/health'"
 			}
 			if !strings.Contains(wait, want) {
 				t.Errorf("readiness wait lacks %s:\n%s", want, wait)

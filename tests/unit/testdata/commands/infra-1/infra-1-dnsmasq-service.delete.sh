@@ -1,0 +1,2 @@
+set -euo pipefail
+systemctl disable --now -q 'dnsmasq' 2>/dev/null || true

@@ -1,0 +1,18 @@
+set -euo pipefail
+f='/etc/systemd/system/pgbouncer.service.d/pgsvc.conf'
+owner='/var/lib/pgsvc/owners'/$(printf '%s' "$f" | sha256sum | cut -d' ' -f1)
+mkdir -p '/etc/systemd/system/pgbouncer.service.d' '/var/lib/pgsvc/owners'
+tmp=$(mktemp "$f.pgsvc.XXXXXX")
+trap 'rm -f "$tmp" "$f.pgsvc-old"' EXIT
+cat > "$tmp"
+chown 'root:root' "$tmp"
+chmod '0644' "$tmp"
+if ! cmp -s "$tmp" "$f"; then
+  if [ -e "$f" ]; then cp -p "$f" "$f.pgsvc-old"; fi
+  mv "$tmp" "$f"
+  { systemctl daemon-reload
+  } >&2
+fi
+token=$(cat /proc/sys/kernel/random/uuid)
+echo "$token" > "$owner"
+echo "$token"
