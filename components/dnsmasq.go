@@ -9,8 +9,10 @@ import (
 
 // DnsmasqArgs place dnsmasq on one infra node.
 type DnsmasqArgs struct {
-	Node  *Node
-	Infra stacks.Node
+	Spec *stacks.Spec
+	Node *Node
+	// Infra is the node's name.
+	Infra string
 }
 
 // Dnsmasq answers every cluster's and every member's names; each cluster writes its own records
@@ -20,23 +22,14 @@ type Dnsmasq struct {
 	Node *Node
 }
 
-// NewDnsmasq writes dnsmasq's config and starts it.
+// NewDnsmasq writes dnsmasq's config (render.Dnsmasq) and starts it.
 func NewDnsmasq(ctx *pulumi.Context, name string, args *DnsmasqArgs, opts ...pulumi.ResourceOption) (*Dnsmasq, error) {
 	d := &Dnsmasq{Node: args.Node}
 	if err := ctx.RegisterComponentResource("pgsvc:index:Dnsmasq", name, d, opts...); err != nil {
 		return nil, err
 	}
-	conn := args.Node.Conn
-	cfg, err := writeFile(ctx, name+"-conf", conn, plainContent(render.DnsmasqConfig(args.Infra)),
-		render.FileOps{Validate: "dnsmasq --test", OnChange: render.RestartIfActive("dnsmasq")}, d, []pulumi.Resource{args.Node})
-	if err != nil {
-		return nil, err
-	}
-	_, err = run(ctx, name+"-service", conn, step{
-		Create: render.DnsmasqStart(),
-		Delete: render.StopService("dnsmasq"),
-	}, d, []pulumi.Resource{cfg})
-	if err != nil {
+	if _, err := newDaemon(ctx, name, daemonArgs{Daemon: render.Dnsmasq, Input: render.Input{Spec: args.Spec, Node: args.Infra}, Node: args.Node,
+		FilesAfter: []pulumi.Resource{args.Node}, Start: name + "-service", StartScript: render.DnsmasqStart()}, d); err != nil {
 		return nil, err
 	}
 	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{})

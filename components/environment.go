@@ -1,8 +1,6 @@
 package components
 
 import (
-	"slices"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"pgsvc/render"
@@ -71,7 +69,7 @@ func NewEnvironment(ctx *pulumi.Context, name string, args *EnvironmentArgs, opt
 		return nil, err
 	}
 	for _, n := range spec.Infra {
-		d, err := NewDnsmasq(ctx, n.Name+"-dnsmasq", &DnsmasqArgs{Node: nodes[n.Name], Infra: n}, pulumi.Parent(env), legacy)
+		d, err := NewDnsmasq(ctx, n.Name+"-dnsmasq", &DnsmasqArgs{Spec: spec, Node: nodes[n.Name], Infra: n.Name}, pulumi.Parent(env), legacy)
 		if err != nil {
 			return nil, err
 		}
@@ -130,17 +128,7 @@ type NodePlan struct {
 func NodePlans(spec *stacks.Spec) []NodePlan {
 	var plans []NodePlan
 	for _, m := range spec.Machines() {
-		p := NodePlan{Name: m.Name, IP: m.IP, Packages: slices.Clone(basePackages), Member: m.Cluster != nil}
-		if m.Infra {
-			p.Packages = append(p.Packages, dnsmasqPackages...)
-		}
-		if p.Member {
-			p.Packages = append(p.Packages, memberPackages...)
-		}
-		if spec.RunsEtcd(m.Name) {
-			p.Packages = append(p.Packages, etcdPackages...)
-		}
-		plans = append(plans, p)
+		plans = append(plans, NodePlan{Name: m.Name, IP: m.IP, Packages: render.NodePackages(spec, m), Member: m.Cluster != nil})
 	}
 	return plans
 }

@@ -3,7 +3,6 @@ package components
 import (
 	"slices"
 
-	"github.com/pulumi/pulumi-command/sdk/go/command/remote"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"pgsvc/render"
@@ -27,36 +26,26 @@ type EtcdArgs struct {
 type Etcd struct {
 	pulumi.ResourceState
 	// Env is the member's settings file, written after the previous member's is in effect.
-	Env *remote.Command
+	Env pulumi.Resource
 }
 
-// NewEtcd configures and starts an etcd member; it is ready once its cluster answers healthy.
+// NewEtcd configures and starts an etcd member (render.Etcd); it is ready once its cluster
+// answers healthy.
 func NewEtcd(ctx *pulumi.Context, name string, args *EtcdArgs, opts ...pulumi.ResourceOption) (*Etcd, error) {
 	e := &Etcd{}
 	if err := ctx.RegisterComponentResource("pgsvc:index:Etcd", name, e, opts...); err != nil {
 		return nil, err
 	}
-	conn := args.Node.Conn
-	dropin, err := writeFile(ctx, name+"-dropin", conn, plainContent(render.EtcdDropIn()), render.FileOps{OnChange: render.DaemonReload}, e, []pulumi.Resource{args.Node})
-	if err != nil {
-		return nil, err
-	}
-	deps := []pulumi.Resource{dropin, args.TLS}
+	extra := map[string][]pulumi.Resource{"env": {args.TLS}}
 	if args.Previous != nil {
-		deps = append(deps, args.Previous.Env)
+		extra["env"] = append(extra["env"], args.Previous.Env)
 	}
-	e.Env, err = writeFile(ctx, name+"-env", conn, plainContent(render.EtcdEnv(args.Spec, args.Member)),
-		render.FileOps{OnChange: render.EtcdRestart(args.Spec, args.Member)}, e, deps)
+	files, err := newDaemon(ctx, name, daemonArgs{Daemon: render.Etcd, Input: render.Input{Spec: args.Spec, Node: args.Member}, Node: args.Node,
+		FilesAfter: []pulumi.Resource{args.Node}, Extra: extra, Start: name + "-service", StartScript: render.EtcdStart(args.Spec, args.Member)}, e)
 	if err != nil {
 		return nil, err
 	}
-	_, err = run(ctx, name+"-service", conn, step{
-		Create: render.EtcdStart(args.Spec, args.Member),
-		Delete: render.StopService("etcd"),
-	}, e, []pulumi.Resource{e.Env})
-	if err != nil {
-		return nil, err
-	}
+	e.Env = files["env"]
 	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{})
 }
 

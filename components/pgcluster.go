@@ -88,10 +88,10 @@ func NewPgCluster(ctx *pulumi.Context, name string, args *PgClusterArgs, opts ..
 		}
 		postgres = append(postgres, p)
 		pc.DCSClients = append(pc.DCSClients, p)
-		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p, env.TLS[member]}}, pulumi.Parent(pc)); err != nil {
+		if _, err := NewPgBouncer(ctx, member+"-pgbouncer", &PgBouncerArgs{Cluster: c, Member: m, Node: nodes[member], Secrets: pw.Pick(userNames(c)...), After: []pulumi.Resource{p, env.TLS[member]}}, pulumi.Parent(pc)); err != nil {
 			return nil, err
 		}
-		if _, err := NewHAProxy(ctx, member+"-haproxy", &HAProxyArgs{Cluster: c, Node: nodes[member], Secrets: pw.Pick(render.SecretHAProxy), TLS: env.TLS[member], Patroni: configAfter}, pulumi.Parent(pc)); err != nil {
+		if _, err := NewHAProxy(ctx, member+"-haproxy", &HAProxyArgs{Cluster: c, Member: m, Node: nodes[member], Secrets: pw.Pick(render.SecretHAProxy), TLS: env.TLS[member], Patroni: configAfter}, pulumi.Parent(pc)); err != nil {
 			return nil, err
 		}
 		if c.VIP.Enabled {

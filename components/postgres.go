@@ -1,7 +1,6 @@
 package components
 
 import (
-	"github.com/pulumi/pulumi-command/sdk/go/command/remote"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"pgsvc/render"
@@ -20,61 +19,50 @@ type PostgresArgs struct {
 	ConfigAfter pulumi.Resource
 }
 
-// Postgres is a Patroni member: its config, and once started (Start), the running member.
+// Postgres is a Patroni member: its files (render.Patroni), and once started (Start), the
+// running member.
 type Postgres struct {
 	pulumi.ResourceState
 	// Config is the member's Patroni config file.
-	Config *remote.Command
+	Config pulumi.Resource
 	name   string
-	args   *PostgresArgs
+	daemon daemonArgs
+	files  []pulumi.Resource
 }
 
-// NewPostgres writes Patroni's config; Start starts the member.
+// NewPostgres writes Patroni's files; Start starts the member.
 func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...pulumi.ResourceOption) (*Postgres, error) {
-	p := &Postgres{name: name, args: args}
+	p := &Postgres{name: name}
 	if err := ctx.RegisterComponentResource("pgsvc:index:Postgres", name, p, opts...); err != nil {
 		return nil, err
 	}
 	c := args.Cluster
-	conn := args.Node.Conn
-	callback, err := writeFile(ctx, name+"-callback", conn, plainContent(render.PatroniCallback(c, args.Member)), render.FileOps{}, p, []pulumi.Resource{args.Node})
-	if err != nil {
-		return nil, err
-	}
-	deps := []pulumi.Resource{callback}
+	p.daemon = daemonArgs{Daemon: render.Patroni, Input: render.Input{Spec: args.Spec, Cluster: c, Member: args.Member}, Node: args.Node,
+		Secrets: args.Secrets, FilesAfter: []pulumi.Resource{args.Node}, Start: name + "-service",
+		StartScript: render.PatroniStart(c, args.Member, args.Node.Conn.Node), StopScript: render.PatroniStop(c)}
 	if args.ConfigAfter != nil {
-		deps = append(deps, args.ConfigAfter)
+		p.daemon.Extra = map[string][]pulumi.Resource{"patroni-yml": {args.ConfigAfter}}
 	}
-	p.Config, err = writeFile(ctx, name+"-patroni-yml", conn, secretContent(args.Secrets, func(sec render.Secrets) render.File {
-		return render.PatroniConfig(args.Spec, c, args.Member, sec)
-	}), render.FileOps{OnChange: render.PatroniApply(c, args.Member)}, p, deps)
+	byName, files, err := writeDaemonFiles(ctx, name, p.daemon, p, false, p.daemon.FilesAfter)
 	if err != nil {
 		return nil, err
 	}
+	p.Config, p.files = byName["patroni-yml"], files
 	return p, nil
 }
 
 // Start starts Patroni (render.PatroniStart) after the resources in after: the DCS, and for
-// replicas the primary.
+// replicas the primary; then the guard that keeps PostgreSQL under Patroni.
 func (p *Postgres) Start(ctx *pulumi.Context, after []pulumi.Resource) error {
-	c := p.args.Cluster
-	service, err := run(ctx, p.name+"-service", p.args.Node.Conn, step{
-		Create: render.PatroniStart(c, p.args.Member, p.args.Node.Conn.Node),
-		Delete: render.PatroniStop(c),
-	}, p, append([]pulumi.Resource{p.Config}, after...))
+	a := p.daemon
+	a.StartAfter = after
+	started, err := startDaemon(ctx, p.name, a, p, p.files)
 	if err != nil {
 		return err
 	}
-	if err := p.guard(ctx, service); err != nil {
+	if _, err := newDaemon(ctx, p.name+"-guard", daemonArgs{Daemon: render.PatroniGuardDaemon, Input: a.Input, Node: a.Node,
+		FilesAfter: []pulumi.Resource{started}, Start: p.name + "-guard"}, p); err != nil {
 		return err
 	}
-	return ctx.RegisterResourceOutputs(p, pulumi.Map{"dataDir": pulumi.String(render.DataDir(c))})
-}
-
-// guard runs the service that brings a PostgreSQL that Patroni rejects back under Patroni, once
-// Patroni runs.
-func (p *Postgres) guard(ctx *pulumi.Context, patroni pulumi.Resource) error {
-	_, err := newScriptUnit(ctx, p.name+"-guard", p.args.Node.Conn, scriptUnit{Unit: render.PatroniGuardUnit,
-		Script: render.PatroniGuard(p.args.Cluster, p.args.Member), File: render.PatroniGuardService()}, p, []pulumi.Resource{patroni})
-	return err
+	return ctx.RegisterResourceOutputs(p, pulumi.Map{"dataDir": pulumi.String(render.DataDir(a.Input.Cluster))})
 }

@@ -99,20 +99,15 @@ func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pul
 	}
 	// The key goes first and the certificate after it, so that the daemons reload once, when
 	// both match.
-	var reload render.FileOps
+	reloads := certReloads(args.Spec, args.Machine)
 	if c := args.Machine.Cluster; c != nil {
 		k, err := writeFile(ctx, name+"-postgres.key", conn, secretDerived(key.PrivateKeyPem, render.PostgresKey), render.FileOps{}, n, deps)
 		if err != nil {
 			return nil, err
 		}
 		deps = append(deps, k)
-		reload.OnChange = render.ReloadPostgres(c.Ports.Postgres) + "\n" + render.ReloadIfActive("pgbouncer")
-		if c.WebTLS() {
-			// Patroni serves a new certificate once a reload finds it on disk.
-			reload.OnChange += "\n" + render.ReloadIfActive("patroni")
-		}
 		pem := pulumi.All(cert.CertPem, key.PrivateKeyPem).ApplyT(func(v []any) string { return v[0].(string) + v[1].(string) }).(pulumi.StringOutput)
-		if _, err := writeFile(ctx, name+"-haproxy.pem", conn, secretDerived(pem, render.HAProxyPEM), render.FileOps{OnChange: render.HAProxyReload}, n, deps); err != nil {
+		if _, err := writeFile(ctx, name+"-haproxy.pem", conn, secretDerived(pem, render.HAProxyPEM), reloads[render.HAProxyPEMPath], n, deps); err != nil {
 			return nil, err
 		}
 	}
@@ -123,8 +118,26 @@ func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pul
 		}
 		deps = append(deps, k)
 	}
-	if _, err := writeFile(ctx, name+"-server.crt", conn, derivedContent(cert.CertPem, render.ServerCert, ""), reload, n, deps); err != nil {
+	if _, err := writeFile(ctx, name+"-server.crt", conn, derivedContent(cert.CertPem, render.ServerCert, ""), reloads[render.ServerCertPath], n, deps); err != nil {
 		return nil, err
 	}
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{"certPem": cert.CertPem})
+}
+
+// certReloads are, by certificate file, what makes the machine's daemons that serve it take a
+// new one.
+func certReloads(s *stacks.Spec, m stacks.Machine) map[string]render.FileOps {
+	reloads := map[string]render.FileOps{}
+	for _, d := range render.NodeDaemons(s, m) {
+		if d.TLSReload == nil {
+			continue
+		}
+		ops := reloads[d.CertFile]
+		if ops.OnChange != "" {
+			ops.OnChange += "\n"
+		}
+		ops.OnChange += d.TLSReload(m.Cluster)
+		reloads[d.CertFile] = ops
+	}
+	return reloads
 }

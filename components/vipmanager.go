@@ -21,18 +21,17 @@ type VipManager struct {
 	pulumi.ResourceState
 }
 
-// NewVipManager writes the VIP keeper's script and unit and starts it. It replaces Debian's
-// vip-manager 1.0.2 of earlier deployments, which it stops.
+// NewVipManager writes the VIP keeper's script and unit (render.VipKeeper) and starts it. It
+// replaces Debian's vip-manager 1.0.2 of earlier deployments, which it stops.
 func NewVipManager(ctx *pulumi.Context, name string, args *VipManagerArgs, opts ...pulumi.ResourceOption) (*VipManager, error) {
 	v := &VipManager{}
 	if err := ctx.RegisterComponentResource("pgsvc:index:VipManager", name, v, opts...); err != nil {
 		return nil, err
 	}
 	// Stopping the unit releases the VIP and resets the connections made through it.
-	_, err := newScriptUnit(ctx, name+"-vip", args.Node.Conn, scriptUnit{Unit: render.VipUnit,
-		Script: render.Vip(args.Cluster, args.Member), File: render.VipService(args.Cluster), Before: render.StopService("vip-manager")},
-		v, append([]pulumi.Resource{args.Node}, args.After...))
-	if err != nil {
+	if _, err := newDaemon(ctx, name+"-vip", daemonArgs{Daemon: render.VipKeeper, Input: render.Input{Cluster: args.Cluster, Member: args.Member},
+		Node: args.Node, FilesAfter: append([]pulumi.Resource{args.Node}, args.After...), Start: name + "-vip",
+		StartAfter: args.After, StartScript: render.StopService("vip-manager") + "\n" + render.StartService(render.VipUnit)}, v); err != nil {
 		return nil, err
 	}
 	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{"address": pulumi.String(args.Cluster.VIP.Address)})

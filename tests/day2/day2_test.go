@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"pgsvc/check"
+	"pgsvc/render"
+	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
 	"pgsvc/tests/outage"
@@ -254,19 +256,36 @@ func TestDestroyKeepsData(t *testing.T) {
 	}
 	t.Cleanup(func() { c.Stack.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview") })
 	c.Stack.MustRun(t, 10*time.Minute, "destroy", "--yes", "--skip-preview")
-	for _, m := range members {
-		out, _ := cli.LabSSH(c.IP(m), `for u in patroni pgbouncer haproxy pgsvc-vip pgsvc-patroni-guard; do echo "$u $(systemctl is-active $u) $(systemctl is-enabled $u 2>/dev/null || true)"; done
-ls /etc/patroni/config.yml /etc/haproxy/services/*.cfg /etc/pgbouncer/userlist.txt /usr/local/lib/pgsvc/*.sh /etc/systemd/system/pgsvc-vip.service /etc/systemd/system/pgsvc-patroni-guard.service 2>/dev/null | wc -l
-test -f /var/lib/postgresql/15/pg-test/PG_VERSION && echo data-kept`)
-		// Debian's units stay installed, disabled; pgsvc's own go with their files.
-		for u, want := range map[string]string{"patroni": " inactive disabled", "pgbouncer": " inactive disabled", "haproxy": " inactive disabled",
-			"pgsvc-vip": " inactive \n", "pgsvc-patroni-guard": " inactive \n"} {
-			if !strings.Contains(out, u+want) {
-				t.Errorf("%s: %s is not stopped and disabled after destroy:\n%s", m, u, out)
+	// What each member's daemons are made of (render.MemberDaemons): Debian's units stay
+	// installed, disabled; pgsvc's own go with their unit files; no file of theirs is left.
+	for _, m := range c.C.Members {
+		in := render.NodeInput(c.Spec, stacks.Machine{Name: c.C.MemberName(m), IP: m.IP, Cluster: c.C})
+		script := ""
+		want := map[string]string{}
+		for _, d := range render.MemberDaemons {
+			if !d.RunsOn(c.C) {
+				continue
+			}
+			paths := d.Paths(in)
+			want[d.Unit] = " inactive disabled"
+			if slices.Contains(paths, "/etc/systemd/system/"+d.Unit+".service") {
+				want[d.Unit] = " inactive \n"
+			}
+			script += fmt.Sprintf("echo %[1]s \"$(systemctl is-active %[1]s) $(systemctl is-enabled %[1]s 2>/dev/null || true)\"\n", render.ShellQuote(d.Unit))
+			for _, p := range paths {
+				script += fmt.Sprintf("if [ -e %[1]s ]; then echo left: %[1]s; fi\n", render.ShellQuote(p))
 			}
 		}
-		if !strings.Contains(out, "\n0\n") || !strings.Contains(out, "data-kept") {
-			t.Errorf("%s: files left or data lost after destroy:\n%s", m, out)
+		script += "ls /etc/haproxy/services/ | grep -c . || true\n"
+		script += "test -f " + render.ShellQuote(render.DataDir(c.C)+"/PG_VERSION") + " && echo data-kept\n"
+		out, _ := cli.LabSSH(m.IP, script)
+		for u, state := range want {
+			if !strings.Contains(out, u+state) {
+				t.Errorf("%s: %s is not stopped and disabled after destroy:\n%s", m.IP, u, out)
+			}
+		}
+		if strings.Contains(out, "left: ") || !strings.Contains(out, "\n0\n") || !strings.Contains(out, "data-kept") {
+			t.Errorf("%s: files left or data lost after destroy:\n%s", m.IP, out)
 		}
 	}
 	c.Stack.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview")

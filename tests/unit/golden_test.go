@@ -8,13 +8,13 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"flag"
+	"maps"
 	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -137,43 +137,47 @@ func checkGolden(t *testing.T, dir string, contents map[string]string) {
 	})
 }
 
+// TestExpectedFilesPerNode: each node gets exactly the files of the daemons it runs
+// (render.NodeDaemons), its certificate files, and its roles' own files; the dev stack's
+// anchors hold (the VIP keeper only on pg-test, etcd on its three members).
 func TestExpectedFilesPerNode(t *testing.T) {
 	spec := devSpec(t)
 	files := nodeFiles(t, spec, deploy(t, spec))
-	member := []string{
-		"/etc/postgresql-common/createcluster.conf", "/etc/patroni/config.yml", "/etc/patroni/callback.sh",
-		"/etc/pgsvc/tls/ca.crt", "/etc/pgsvc/tls/server.crt", "/etc/pgsvc/tls/postgres.key", "/etc/pgsvc/tls/haproxy.pem",
-		"/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt", "/etc/pgbouncer/pgb_hba.conf",
-		"/etc/systemd/system/pgbouncer.service.d/pgsvc.conf", "/etc/systemd/system/patroni.service.d/pgsvc-pgbouncer.conf",
-		"/etc/haproxy/haproxy.cfg", "/etc/haproxy/pgsvc-hold.lua", "/etc/haproxy/pgsvc-routing.env", "/etc/systemd/system/haproxy.service.d/pgsvc.conf",
-		"/etc/haproxy/services/pg-test-primary.cfg", "/etc/haproxy/services/pg-test-replica.cfg",
-		"/etc/haproxy/services/pg-test-default.cfg", "/etc/haproxy/services/pg-test-offline.cfg",
-		"/usr/local/lib/pgsvc/patroni-guard.sh", "/etc/systemd/system/pgsvc-patroni-guard.service",
-		"/usr/local/lib/pgsvc/vip.sh", "/etc/systemd/system/pgsvc-vip.service",
-	}
-	// pg-meta-1 runs what a pg-test member runs, but its own services and no VIP
-	meta := slices.DeleteFunc(slices.Clone(member), func(p string) bool {
-		return strings.Contains(p, "pg-test-") || strings.Contains(p, "vip")
-	})
-	for _, svc := range []string{"primary", "replica", "default", "offline"} {
-		meta = append(meta, "/etc/haproxy/services/pg-meta-"+svc+".cfg")
-	}
-	etcd := []string{"/etc/default/etcd", "/etc/systemd/system/etcd.service.d/pgsvc.conf", "/etc/pgsvc/tls/etcd.key"}
-	want := map[string][]string{
-		"infra-1":   slices.Concat(etcd, []string{"/etc/dnsmasq.d/pgsvc.conf", "/etc/pgsvc/dns/pg-test", "/etc/pgsvc/dns/pg-meta"}, meta),
-		"pg-test-1": slices.Concat(etcd, member),
-		"pg-test-2": slices.Concat(etcd, member),
-		"pg-test-3": member,
-	}
-	for node, paths := range want {
-		var got []string
-		for p := range files[node] {
-			got = append(got, p)
+	for _, m := range spec.Machines() {
+		want := []string{render.CACertPath, render.ServerCertPath}
+		in := render.NodeInput(spec, m)
+		for _, d := range render.NodeDaemons(spec, m) {
+			want = append(want, d.Paths(in)...)
 		}
-		sort.Strings(got)
-		sort.Strings(paths)
-		if strings.Join(got, "\n") != strings.Join(paths, "\n") {
-			t.Errorf("%s writes:\n%s\nwant:\n%s", node, strings.Join(got, "\n"), strings.Join(paths, "\n"))
+		if spec.RunsEtcd(m.Name) {
+			want = append(want, render.EtcdKeyPath)
+		}
+		if m.Infra {
+			for i := range spec.Clusters {
+				want = append(want, render.DNSHosts(&spec.Clusters[i]).Path)
+			}
+		}
+		if c := m.Cluster; c != nil {
+			want = append(want, render.PostgresKeyPath, render.HAProxyPEMPath, render.CreateClusterConf().Path)
+			for _, svc := range c.AllServices() {
+				want = append(want, render.HAProxyService(c, svc).Path)
+			}
+		}
+		got := slices.Sorted(maps.Keys(files[m.Name]))
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s writes:\n%s\nwant:\n%s", m.Name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	for node, anchors := range map[string]map[string]bool{
+		"infra-1":   {render.VipScript: false, "/etc/default/etcd": true, "/etc/dnsmasq.d/pgsvc.conf": true, "/etc/haproxy/services/pg-meta-primary.cfg": true},
+		"pg-test-1": {render.VipScript: true, "/etc/default/etcd": true, "/etc/dnsmasq.d/pgsvc.conf": false},
+		"pg-test-3": {render.VipScript: true, "/etc/default/etcd": false, "/etc/haproxy/services/pg-test-offline.cfg": true},
+	} {
+		for path, want := range anchors {
+			if _, got := files[node][path]; got != want {
+				t.Errorf("%s writes %s: %v, want %v", node, path, got, want)
+			}
 		}
 	}
 }
@@ -223,8 +227,8 @@ func TestHAProxyAcceptsConfigs(t *testing.T) {
 				}
 			}
 		}
-		if n != 4 {
-			t.Errorf("%s: %d service files, want 4", node, n)
+		if want := len(spec.Find(clusterOf(spec, node)).AllServices()); n != want {
+			t.Errorf("%s: %d service files, want %d", node, n, want)
 		}
 		var out bytes.Buffer
 		cmd := exec.Command(haproxy, "-c", "-f", filepath.Join(dir, "haproxy.cfg"), "-f", services)
@@ -277,4 +281,14 @@ func TestYAMLFilesParse(t *testing.T) {
 			}
 		}
 	}
+}
+
+// clusterOf is the name of the cluster whose member runs on node.
+func clusterOf(spec *stacks.Spec, node string) string {
+	for _, m := range spec.Machines() {
+		if m.Name == node && m.Cluster != nil {
+			return m.Cluster.Name
+		}
+	}
+	return ""
 }

@@ -11,8 +11,8 @@ if ! cmp -s "$tmp" "$f"; then
   if [ -e "$f" ]; then cp -p "$f" "$f.pgsvc-old"; fi
   mv "$tmp" "$f"
   { if systemctl is-active -q patroni; then runuser -u postgres -- psql -X -Atq -h /var/run/postgresql -p 5432 -d postgres -c 'select pg_reload_conf()' >/dev/null || true; fi
-if systemctl is-active -q 'pgbouncer'; then systemctl reload 'pgbouncer'; fi
 if systemctl is-active -q 'patroni'; then systemctl reload 'patroni'; fi
+if systemctl is-active -q 'pgbouncer'; then systemctl reload 'pgbouncer'; fi
   } >&2
 fi
 token=$(cat /proc/sys/kernel/random/uuid)
