@@ -17,6 +17,7 @@ import (
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/mock"
 	"pgsvc/tests/outage"
 )
@@ -69,7 +70,7 @@ func timed(f func()) time.Duration {
 }
 
 func nodeVersions(t *testing.T, spec *stacks.Spec) string {
-	out, err := cli.LabSSH(spec.Find(cli.TestCluster).Members[0].IP, `dpkg-query -W -f '${Package} ${Version}, ' postgresql-15 patroni pgbouncer haproxy nftables etcd-server 2>/dev/null`)
+	out, err := lab.SSH(spec.Find(cli.TestCluster).Members[0].IP, `dpkg-query -W -f '${Package} ${Version}, ' postgresql-15 patroni pgbouncer haproxy nftables etcd-server 2>/dev/null`)
 	if err != nil {
 		t.Logf("node package versions: %v", err)
 	}
@@ -84,7 +85,7 @@ func benchDeploy(t *testing.T, r *Report, s *cli.Stack, spec *stacks.Spec) {
 	deploy := Figure{Name: "full deploy on fresh nodes", Unit: "s"}
 	ratio := Figure{Name: "full deploy / apt floor", Unit: "x", Goal: "<= 1.5x", Pass: func(m float64) bool { return m <= 1.5 }}
 	for i := 0; i < reps; i++ {
-		cli.Lab(t, "reset")
+		lab.Run(t, "reset")
 		f := timed(func() {
 			var wg sync.WaitGroup
 			errs := make(chan error, len(plans))
@@ -92,7 +93,7 @@ func benchDeploy(t *testing.T, r *Report, s *cli.Stack, spec *stacks.Spec) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if _, err := cli.LabSSH(p.IP, render.Install(p.Packages)); err != nil {
+					if _, err := lab.SSH(p.IP, render.Install(p.Packages)); err != nil {
 						errs <- fmt.Errorf("%s: %w", p.Name, err)
 					}
 				}()
@@ -103,7 +104,7 @@ func benchDeploy(t *testing.T, r *Report, s *cli.Stack, spec *stacks.Spec) {
 				t.Fatal(err)
 			}
 		})
-		cli.Lab(t, "reset")
+		lab.Run(t, "reset")
 		s.MustRun(t, time.Minute, "stack", "rm", "--force", "--yes", "--preserve-config")
 		s.MustRun(t, time.Minute, "stack", "init", s.Name)
 		d := timed(func() { s.MustRun(t, 20*time.Minute, "up", "--yes", "--skip-preview") })
@@ -195,11 +196,11 @@ func benchDataPath(t *testing.T, r *Report, c *drill.Cluster) {
 		t.Fatal("pgbench is not installed (make bench installs postgresql-15 for it)")
 	}
 	primary := c.IP(c.Leader())
-	pgbench(t, c, primary, 5436, "disable", "-i", "-q", "-s", "10")
+	pgbench(t, c, primary, lab.Ports.Default, "disable", "-i", "-q", "-s", "10")
 	paths := []struct {
 		port int
 		name string
-	}{{5432, "direct postgres 5432"}, {5433, "primary service 5433"}, {6432, "pgbouncer 6432"}, {5436, "default service 5436"}}
+	}{{lab.Ports.Postgres, "direct postgres 5432"}, {lab.Ports.Primary, "primary service 5433"}, {lab.Ports.PgBouncer, "pgbouncer 6432"}, {lab.Ports.Default, "default service 5436"}}
 	modes := []struct {
 		name, sslmode string
 		args          []string
@@ -228,7 +229,7 @@ func benchDataPath(t *testing.T, r *Report, c *drill.Cluster) {
 				got[p.port] = tps(t, c, primary, p.port, mode.sslmode, append([]string{"-n", "-S", "-T", "8", "-c", "8", "-j", "2"}, mode.args...)...)
 				figures[p.port].Samples = append(figures[p.port].Samples, got[p.port])
 			}
-			ratio.Samples = append(ratio.Samples, got[5433]/got[5432])
+			ratio.Samples = append(ratio.Samples, got[lab.Ports.Primary]/got[lab.Ports.Postgres])
 		}
 		ratio.Note = "paths paired within each repetition, median of the paired ratios; pgbench on the host against the primary's address, 8 clients, 8 s per run, SCRAM auth everywhere; TLS (sslmode=require, ECDSA P-256) from pgbench to PostgreSQL or PgBouncer, or none; PgBouncer reaches PostgreSQL over its unix socket"
 		for _, p := range paths {
@@ -255,7 +256,7 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 		for i := 0; i < reps; i++ {
 			old := c.Leader()
 			candidate := c.OtherThan(old, "pg-test-3")
-			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), time.Second, 3*time.Second, func() {
+			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), lab.Ports.Primary), time.Second, 3*time.Second, func() {
 				c.Patronictl(t, old, fmt.Sprintf("switchover --leader %s --candidate %s --force", old, candidate))
 				drill.Eventually(t, time.Minute, candidate+" leads", func() bool { return c.Leader() == candidate })
 			})
@@ -267,12 +268,12 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 		}
 		for i := 0; i < reps; i++ {
 			old := c.Leader()
-			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), 5433), time.Second, 3*time.Second, func() {
-				cli.Lab(t, "kill", old)
+			res := drill.WriteThrough(t, c.Target(c.IP("pg-test-3"), lab.Ports.Primary), time.Second, 3*time.Second, func() {
+				lab.Run(t, "kill", old)
 				drill.Eventually(t, 2*time.Minute, "a new leader", func() bool { l := c.Leader(); return l != "" && l != old })
 			})
 			kill.Samples = append(kill.Samples, seconds(res.MaxGap))
-			cli.Lab(t, "start", old)
+			lab.Run(t, "start", old)
 			drill.Eventually(t, 3*time.Minute, old+" back", func() bool { return c.State().Status["/health"][old] })
 			c.RestoreLeader(t)
 		}
@@ -290,8 +291,8 @@ func benchOutage(t *testing.T, r *Report, c *drill.Cluster) {
 // seed's multi-host URL to every member's PgBouncer with target_session_attrs=read-write.
 func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
 	paths := []outage.PlainClient{
-		{Name: "VIP 5433", Target: c.Target(c.C.VIP.Address, 5433), Write: true},
-		{Name: "primary service 5433 on pg-test-3", Target: c.Target(c.IP("pg-test-3"), 5433), Write: true},
+		{Name: "VIP 5433", Target: c.Target(c.C.VIP.Address, lab.Ports.Primary), Write: true},
+		{Name: "primary service 5433 on pg-test-3", Target: c.Target(c.IP("pg-test-3"), lab.Ports.Primary), Write: true},
 		{Name: "multi-host 6432 URL, target_session_attrs=read-write", Target: c.MultiHost("read-write"), Write: true},
 	}
 	for _, event := range []struct {
@@ -306,8 +307,8 @@ func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
 		// The multi-host URL's connection is to the killed node itself: only its client's TCP
 		// stack can end that wait.
 		{"hard kill of the primary's node", func(old string) func() {
-			cli.Lab(t, "kill", old)
-			return func() { cli.Lab(t, "start", old) }
+			lab.Run(t, "kill", old)
+			return func() { lab.Run(t, "start", old) }
 		}, paths[:2]},
 	} {
 		errs := make([]Figure, len(event.paths))
@@ -318,7 +319,7 @@ func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
 				Goal: "<= 10 s past the new leader", Pass: func(m float64) bool { return m <= 10 }}
 		}
 		for i := 0; i < reps; i++ {
-			if err := outage.Prepare(context.Background(), c.Target(c.IP(c.Leader()), 5432)); err != nil {
+			if err := outage.Prepare(context.Background(), c.Target(c.IP(c.Leader()), lab.Ports.Postgres)); err != nil {
 				t.Fatal(err)
 			}
 			old := c.Leader()
@@ -350,7 +351,7 @@ func benchSwitchoverClients(t *testing.T, r *Report, c *drill.Cluster) {
 func benchRotation(t *testing.T, r *Report, c *drill.Cluster) {
 	errs := Figure{Name: "client-visible errors on TLS certificate rotation", Unit: "errors", Goal: "0", Pass: func(m float64) bool { return m == 0 }}
 	gap := Figure{Name: "longest gap between writes on TLS certificate rotation", Unit: "s"}
-	target := c.Target(c.C.VIP.Address, 5433)
+	target := c.Target(c.C.VIP.Address, lab.Ports.Primary)
 	target.SSLMode, target.RootCert = "verify-full", c.Stack.CAFile(t)
 	for i := 0; i < reps; i++ {
 		rotated := c.Stack.WithConfig(t, func(cfg map[string]any) {

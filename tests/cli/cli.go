@@ -116,9 +116,6 @@ func (s *Stack) MustRun(t *testing.T, timeout time.Duration, args ...string) str
 	return out
 }
 
-// LabKey is the lab's root SSH key (lab/lab up creates it).
-const LabKey = "/var/lib/pgsvc-lab/ssh/id_ed25519"
-
 // DevStack is the dev stack on the repository's own backend, as `make up` deployed it.
 func DevStack(t *testing.T) *Stack {
 	t.Helper()
@@ -219,32 +216,6 @@ func (s *Stack) Spec(t *testing.T) *stacks.Spec {
 		t.Fatal(err)
 	}
 	return spec
-}
-
-// LabSSH runs a command as root on a lab node and returns its standard output.
-func LabSSH(ip, command string) (string, error) {
-	return LabSSHInput(ip, command, "")
-}
-
-// LabSSHInput is LabSSH with stdin given to the command.
-func LabSSHInput(ip, command, stdin string) (string, error) {
-	cmd := exec.Command("ssh", "-i", LabKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10", "root@"+ip, command)
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return string(out), fmt.Errorf("ssh %s %q: %v: %s", ip, command, err, ee.Stderr)
-	}
-	return string(out), err
-}
-
-// Lab runs lab/lab with args (kill, start, ...).
-func Lab(t *testing.T, args ...string) {
-	t.Helper()
-	out, err := exec.Command(filepath.Join(Root(), "lab", "lab"), args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("lab %v: %v\n%s", args, err, out)
-	}
 }
 
 // WithConfig returns the stack with its config edited by edit, in a file of the test's own; the

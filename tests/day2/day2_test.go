@@ -18,6 +18,7 @@ import (
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/outage"
 )
 
@@ -77,7 +78,7 @@ func TestServiceEdits(t *testing.T) {
 	}
 	svc["maxconn"], svc["balance"] = 1234, "leastconn"
 	apply(t, c, func(cl map[string]any) { cl["services"] = []any{svc} }, `pg-test-\d-haproxy-meta-cfg`)
-	out, err := cli.LabSSH(c.IP("pg-test-2"), "grep -E 'maxconn 1234|balance leastconn' /etc/haproxy/services/pg-test-meta.cfg | wc -l")
+	out, err := lab.SSH(c.IP("pg-test-2"), "grep -E 'maxconn 1234|balance leastconn' /etc/haproxy/services/pg-test-meta.cfg | wc -l")
 	if err != nil || strings.TrimSpace(out) != "3" {
 		t.Errorf("edited service file: %q %v", out, err)
 	}
@@ -94,7 +95,7 @@ func TestVIPAndDNSEdits(t *testing.T) {
 	vip := c.C.VIP.Address
 	apply(t, c, func(cl map[string]any) { cl["vip"].(map[string]any)["enabled"] = false },
 		`pg-test-\d-vip-manager(-vip(-sh|-unit)?)?`, `pg-test-dns-infra-1`, `pgsvc-dev`, reissued)
-	drill.Eventually(t, 30*time.Second, "the VIP released", func() bool { return c.LandsOn(vip, 5432) == "" })
+	drill.Eventually(t, 30*time.Second, "the VIP released", func() bool { return c.LandsOn(vip, lab.Ports.Postgres) == "" })
 	resolver := check.Resolver(c.Spec.Infra[0].IP)
 	addrs, err := resolver.LookupHost(context.Background(), "pg-test")
 	if err != nil || len(addrs) != 1 || addrs[0] != c.IP(c.Leader()) {
@@ -103,7 +104,7 @@ func TestVIPAndDNSEdits(t *testing.T) {
 	apply(t, c, func(cl map[string]any) { cl["dns"] = map[string]any{"target": "primary"} },
 		`pg-test-\d-vip-manager(-vip(-sh|-unit)?)?`, `pgsvc-dev`, reissued)
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
-	drill.Eventually(t, 30*time.Second, "the VIP back on the leader", func() bool { return c.LandsOn(vip, 5432) == c.Leader() })
+	drill.Eventually(t, 30*time.Second, "the VIP back on the leader", func() bool { return c.LandsOn(vip, lab.Ports.Postgres) == c.Leader() })
 	c.CheckRoutes(t)
 }
 
@@ -121,7 +122,7 @@ func TestUserEdits(t *testing.T) {
 	}
 	s.ClusterOutputs(t, cli.TestCluster, &outs)
 	connectAs := func(user, password, db string) error {
-		conn, err := outage.Connect(context.Background(), check.Target{Host: c.C.VIP.Address, Port: 5433, User: user, Password: password, Database: db})
+		conn, err := outage.Connect(context.Background(), check.Target{Host: c.C.VIP.Address, Port: lab.Ports.Primary, User: user, Password: password, Database: db})
 		if err == nil {
 			conn.Close(context.Background())
 		}
@@ -160,7 +161,7 @@ func TestRTOPlanEdit(t *testing.T) {
 	started := postmasterStarts(t, c)
 	apply(t, c, func(cl map[string]any) { cl["rto"] = "fast" },
 		`pg-test-\d-postgres-patroni-yml`, `pg-test-\d-patroni-dynamic`, `pg-test-\d-haproxy-(primary|replica|default|offline)-cfg`, routing)
-	out, err := cli.LabSSH(c.IP("pg-test-1"), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml show-config")
+	out, err := lab.SSH(c.IP("pg-test-1"), lab.Patronictl+" show-config")
 	if err != nil || !strings.Contains(out, "ttl: 12") {
 		t.Errorf("dynamic config after the edit: %v\n%s", err, out)
 	}
@@ -174,7 +175,7 @@ func postmasterStarts(t *testing.T, c *drill.Cluster) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, m := range members {
-		got, err := cli.LabSSH(c.IP(m), "cd / && runuser -u postgres -- psql -XAtc 'select pg_postmaster_start_time()'")
+		got, err := lab.SSH(c.IP(m), "cd / && runuser -u postgres -- psql -XAtc 'select pg_postmaster_start_time()'")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,11 +225,11 @@ func TestRemoveAndAddMember(t *testing.T) {
 		cl["members"] = cl["members"].([]any)[:2]
 	}, `pg-test-3(-.*)?`, `pg-test-[12]-haproxy-[a-z]+-cfg`, `pg-test-dns-infra-1`, reissued)
 	drill.Eventually(t, time.Minute, "pg-test-3 gone from the DCS", func() bool {
-		out, err := cli.LabSSH(c.IP("pg-test-1"), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml list")
+		out, err := lab.SSH(c.IP("pg-test-1"), lab.Patronictl+" list")
 		return err == nil && !strings.Contains(out, "pg-test-3")
 	})
 	for _, m := range []string{"pg-test-1", "pg-test-2"} {
-		got, err := cli.LabSSH(c.IP(m), "cd / && runuser -u postgres -- psql -XAtc 'select pg_postmaster_start_time()'")
+		got, err := lab.SSH(c.IP(m), "cd / && runuser -u postgres -- psql -XAtc 'select pg_postmaster_start_time()'")
 		if err != nil || strings.TrimSpace(got) != started[m] {
 			t.Errorf("PostgreSQL on %s restarted: %v", m, err)
 		}
@@ -244,7 +245,7 @@ func TestDestroyKeepsData(t *testing.T) {
 	c := drill.Setup(t)
 	ctx := context.Background()
 	vip := c.C.VIP.Address
-	w, err := outage.Connect(ctx, c.Target(vip, 5433))
+	w, err := outage.Connect(ctx, c.Target(vip, lab.Ports.Primary))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +279,7 @@ func TestDestroyKeepsData(t *testing.T) {
 		}
 		script += "ls /etc/haproxy/services/ | grep -c . || true\n"
 		script += "test -f " + render.ShellQuote(render.DataDir(c.C)+"/PG_VERSION") + " && echo data-kept\n"
-		out, _ := cli.LabSSH(m.IP, script)
+		out, _ := lab.SSH(m.IP, script)
 		for u, state := range want {
 			if !strings.Contains(out, u+state) {
 				t.Errorf("%s: %s is not stopped and disabled after destroy:\n%s", m.IP, u, out)
@@ -297,7 +298,7 @@ func TestDestroyKeepsData(t *testing.T) {
 	c.Creds, c.REST = outs.UserPasswords, c.Stack.HTTPClient(t)
 	c.Settle(t)
 	// Replicas learn the regenerated passwords once replication, itself re-keyed, catches up.
-	for _, port := range []int{5433, 5434} {
+	for _, port := range []int{lab.Ports.Primary, lab.Ports.Replica} {
 		drill.Eventually(t, time.Minute, fmt.Sprintf("the row written before destroy, read through %d", port), func() bool {
 			return outage.HasToken(ctx, c.Target(vip, port), "destroy_probe", token)
 		})

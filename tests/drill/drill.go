@@ -17,6 +17,7 @@ import (
 	"pgsvc/render"
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/outage"
 )
 
@@ -109,10 +110,10 @@ func Eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 	return time.Since(start)
 }
 
-// patronictl runs patronictl as postgres on a member.
+// Patronictl runs patronictl as postgres on a member.
 func (c *Cluster) Patronictl(t *testing.T, member, args string) {
 	t.Helper()
-	if _, err := cli.LabSSH(c.IP(member), "cd / && runuser -u postgres -- patronictl -c /etc/patroni/config.yml "+args); err != nil {
+	if _, err := lab.SSH(c.IP(member), lab.Patronictl+" "+args); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -121,7 +122,7 @@ func (c *Cluster) Patronictl(t *testing.T, member, args string) {
 func (c *Cluster) Systemctl(t *testing.T, action string, members ...string) {
 	t.Helper()
 	for _, m := range members {
-		if _, err := cli.LabSSH(c.IP(m), "systemctl "+action+" patroni"); err != nil {
+		if _, err := lab.SSH(c.IP(m), "systemctl "+action+" patroni"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -151,10 +152,10 @@ func (c *Cluster) Settle(t *testing.T) {
 			return false
 		}
 		for _, m := range c.C.Members {
-			if c.LandsOn(m.IP, 5433) != leader {
+			if c.LandsOn(m.IP, lab.Ports.Primary) != leader {
 				return false
 			}
-			if _, err := cli.LabSSH(m.IP, "test ! -e "+render.PgBouncerPausedMarker); err != nil {
+			if _, err := lab.SSH(m.IP, "test ! -e "+render.PgBouncerPausedMarker); err != nil {
 				return false
 			}
 		}
@@ -298,10 +299,10 @@ func (c *Cluster) Partition(t *testing.T, member string) (heal func()) {
 	}
 	routes := func(verb string) error {
 		for _, o := range others {
-			if _, err := cli.LabSSH(ip, fmt.Sprintf("ip route %s blackhole %s/32", verb, o)); err != nil {
+			if _, err := lab.SSH(ip, fmt.Sprintf("ip route %s blackhole %s/32", verb, o)); err != nil {
 				return err
 			}
-			if _, err := cli.LabSSH(o, fmt.Sprintf("ip route %s blackhole %s/32", verb, ip)); err != nil {
+			if _, err := lab.SSH(o, fmt.Sprintf("ip route %s blackhole %s/32", verb, ip)); err != nil {
 				return err
 			}
 		}
@@ -330,12 +331,12 @@ func (c *Cluster) Heal(t *testing.T) {
 		if etcd[m.Name] {
 			cmd += " && systemctl start etcd"
 		}
-		if _, err := cli.LabSSH(m.IP, cmd); err != nil {
+		if _, err := lab.SSH(m.IP, cmd); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, m := range c.C.Members {
-		if _, err := cli.LabSSH(m.IP, "systemctl start patroni"); err != nil {
+		if _, err := lab.SSH(m.IP, "systemctl start patroni"); err != nil {
 			t.Fatal(err)
 		}
 	}

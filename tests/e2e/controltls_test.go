@@ -13,6 +13,7 @@ import (
 	"pgsvc/check"
 	"pgsvc/render"
 	"pgsvc/tests/cli"
+	"pgsvc/tests/lab"
 )
 
 // httpsGet is the status and body of a GET through client.
@@ -86,7 +87,7 @@ func TestControlPlaneTLS(t *testing.T) {
 		if err == nil {
 			t.Errorf("etcd peer %s: a client without a certificate was served", peer)
 		}
-		out, err := cli.LabSSH(m.IP, fmt.Sprintf("curl -s -m 5 --http1.1 -o /dev/null -w '%%{http_code}' --cacert %s --cert %s --key %s https://%s/version",
+		out, err := lab.SSH(m.IP, fmt.Sprintf("curl -s -m 5 --http1.1 -o /dev/null -w '%%{http_code}' --cacert %s --cert %s --key %s https://%s/version",
 			render.CACertPath, render.ServerCertPath, render.EtcdKeyPath, peer))
 		if err != nil || out != "200" {
 			t.Errorf("etcd peer %s with the member's certificate: %q %v, want 200", peer, out, err)

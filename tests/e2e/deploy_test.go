@@ -16,6 +16,7 @@ import (
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/outage"
 )
 
@@ -100,7 +101,7 @@ func TestReplicaServiceSpreads(t *testing.T) {
 	}
 	seen := map[string]int{}
 	for i := 0; i < 12; i++ {
-		l := check.Probe(context.Background(), check.ClientPgx, check.Target{Host: c.VIP.Address, Port: 5434, User: "test",
+		l := check.Probe(context.Background(), check.ClientPgx, check.Target{Host: c.VIP.Address, Port: lab.Ports.Replica, User: "test",
 			Password: outs.UserPasswords["test"], Database: "test"}, nil)
 		if l.Err != nil {
 			t.Fatal(l.Err)
@@ -123,7 +124,7 @@ func TestWriteThenReadThroughServices(t *testing.T) {
 	vip, pw := c.VIP.Address, outs.UserPasswords["test"]
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	w := mustConnect(t, ctx, check.Target{Host: vip, Port: 5433, User: "test", Password: pw, Database: "test"})
+	w := mustConnect(t, ctx, check.Target{Host: vip, Port: lab.Ports.Primary, User: "test", Password: pw, Database: "test"})
 	defer w.Close(ctx)
 	token := fmt.Sprintf("row-%d", time.Now().UnixNano())
 	if _, err := w.Exec(ctx, "create table if not exists e2e_rows (token text primary key, at timestamptz default now())"); err != nil {
@@ -132,7 +133,7 @@ func TestWriteThenReadThroughServices(t *testing.T) {
 	if _, err := w.Exec(ctx, "insert into e2e_rows (token) values ($1)", token); err != nil {
 		t.Fatal(err)
 	}
-	r := mustConnect(t, ctx, check.Target{Host: vip, Port: 5434, User: "test", Password: pw, Database: "test"})
+	r := mustConnect(t, ctx, check.Target{Host: vip, Port: lab.Ports.Replica, User: "test", Password: pw, Database: "test"})
 	defer r.Close(ctx)
 	// Until the replica replays the table's creation, reading it fails.
 	var n int

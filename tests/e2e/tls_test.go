@@ -23,6 +23,7 @@ import (
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/outage"
 )
 
@@ -72,7 +73,7 @@ func TestTLSVerifyFull(t *testing.T) {
 func TestTLSWrongCARefused(t *testing.T) {
 	spec, c, outs := deployed(t, cli.TestCluster)
 	other := writeTemp(t, "other-ca.crt", otherCA(t))
-	for _, port := range []int{c.Ports.Postgres, c.Ports.PgBouncer, 5433} {
+	for _, port := range []int{c.Ports.Postgres, c.Ports.PgBouncer, lab.Ports.Primary} {
 		for _, client := range []string{check.ClientLibpq, check.ClientPgx} {
 			user := c.ServiceUser("primary")
 			target := check.Target{Host: c.Members[0].IP, Port: port, User: user, Password: outs.UserPasswords[user],
@@ -111,7 +112,7 @@ func TestTLSRequire(t *testing.T) {
 	ca := c.Stack.CAFile(t)
 	c.DeployWith(t, func(cl map[string]any) { cl["tls"] = stacks.TLSRequire })
 	ip := c.IP(c.Leader())
-	for _, port := range []int{c.C.Ports.Postgres, c.C.Ports.PgBouncer, 5433, 5436} {
+	for _, port := range []int{c.C.Ports.Postgres, c.C.Ports.PgBouncer, lab.Ports.Primary, lab.Ports.Default} {
 		for _, client := range []string{check.ClientLibpq, check.ClientPgx} {
 			plain := c.Target(ip, port)
 			if l := check.Probe(context.Background(), client, plain, nil); l.Err == nil {
@@ -168,7 +169,7 @@ func TestTLSRotation(t *testing.T) {
 		httpsBefore[addr] = tlsSerial(t, addr, pool)
 	}
 	rotated := c.Stack.WithConfig(t, func(cfg map[string]any) { cfg[stacks.KeyTLS] = map[string]any{"rotation": "e2e"} })
-	res := drill.WriteThrough(t, secure(c.C.VIP.Address, 5433), time.Second, time.Second, func() {
+	res := drill.WriteThrough(t, secure(c.C.VIP.Address, lab.Ports.Primary), time.Second, time.Second, func() {
 		rotated.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	})
 	t.Logf("rotation: %d writes acknowledged, %d failed, longest gap %.2fs", len(res.Acked), res.Failed, res.MaxGap.Seconds())

@@ -14,11 +14,9 @@ import (
 	"pgsvc/check"
 	"pgsvc/render"
 	"pgsvc/stacks"
-	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 )
-
-const soloIP = "10.213.0.21"
 
 // onlyChanges checks that a preview changes nothing but resources whose names match allowed,
 // each with op, besides the stack's own outputs.
@@ -43,11 +41,13 @@ func onlyChanges(t *testing.T, changes map[string]string, op string, allowed *re
 }
 
 // etcdLogin is the HTTP status etcd's v2 API gives the cluster's own user reading its leader key.
+// The password reaches the etcd node on stdin, and curl in a netrc file.
 func etcdLogin(t *testing.T, spec *stacks.Spec, cluster, password string) string {
 	t.Helper()
 	etcd := spec.NodeIPs()[spec.Etcd.Members[0]]
-	out, err := cli.LabSSH(etcd, fmt.Sprintf(`curl -s -o /dev/null --cacert %s -w '%%{http_code}' -u %s:%s https://127.0.0.1:%d/v2/keys/pg/%s/leader`,
-		render.CACertPath, cluster, password, spec.Etcd.ClientPort, cluster))
+	out, err := lab.SSHInput(etcd, lab.StdinSecretFile("pw")+lab.NetrcFile("netrc", "127.0.0.1", cluster, "pw")+
+		fmt.Sprintf(`curl -s -o /dev/null --netrc-file "$netrc" --cacert %s -w '%%{http_code}' https://127.0.0.1:%d/v2/keys/pg/%s/leader`,
+			render.CACertPath, spec.Etcd.ClientPort, cluster), password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,20 +60,20 @@ func etcdLogin(t *testing.T, spec *stacks.Spec, cluster, password string) string
 // cluster's names and etcd user come and go with it.
 func TestAddAndRemoveCluster(t *testing.T) {
 	test := drill.Setup(t)
-	cli.Lab(t, "wipe", "solo-1")
-	cli.Lab(t, "start", "solo-1")
+	lab.Run(t, "wipe", lab.Solo1.Name)
+	lab.Run(t, "start", lab.Solo1.Name)
 	t.Cleanup(func() {
 		if t.Failed() {
 			// The wipe takes the node's logs with it: keep what Patroni said.
-			out, _ := cli.LabSSH(soloIP, "journalctl -u patroni --no-pager -n 80")
+			out, _ := lab.SSH(lab.Solo1.IP, "journalctl -u patroni --no-pager -n 80")
 			t.Logf("solo-1's Patroni journal:\n%s", out)
 		}
-		cli.Lab(t, "wipe", "solo-1")
+		lab.Run(t, "wipe", lab.Solo1.Name)
 	})
 	added := test.Stack.WithConfig(t, func(cfg map[string]any) {
 		cfg[stacks.KeyClusters] = append(cfg[stacks.KeyClusters].([]any), map[string]any{
 			"name":      "pg-solo",
-			"members":   []any{map[string]any{"seq": 1, "ip": soloIP, "role": "primary"}},
+			"members":   []any{map[string]any{"seq": 1, "ip": lab.Solo1.IP, "role": "primary"}},
 			"users":     []any{map[string]any{"name": "test", "roles": []any{"dbrole_admin"}}},
 			"databases": []any{map[string]any{"name": "test", "owner": "test"}},
 		})
@@ -81,7 +81,7 @@ func TestAddAndRemoveCluster(t *testing.T) {
 	// Registered after the wipe, so it runs before it: the cluster leaves while its node lives.
 	t.Cleanup(func() { test.Stack.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview") })
 	solo := regexp.MustCompile(`^pg-solo(-.*)?$`)
-	through := test.Target(test.C.VIP.Address, 5433)
+	through := test.Target(test.C.VIP.Address, lab.Ports.Primary)
 
 	onlyChanges(t, added.Changes(t), "create", solo)
 	start := time.Now()
@@ -97,7 +97,7 @@ func TestAddAndRemoveCluster(t *testing.T) {
 	added.ClusterOutputs(t, "pg-solo", &outs)
 	spec := added.Spec(t)
 	(&drill.Cluster{Stack: added, Spec: spec, C: spec.Find("pg-solo"), Creds: outs.UserPasswords, REST: added.HTTPClient(t)}).CheckRoutes(t)
-	etcdPassword, err := cli.LabSSH(soloIP, `awk '/^etcd:/ {e=1} e && $1=="password:" {gsub(/"/,"",$2); print $2; exit}' /etc/patroni/config.yml`)
+	etcdPassword, err := lab.SSH(lab.Solo1.IP, lab.SecretFile("pw", lab.PatroniConfig, "etcd", "password")+`cat "$pw"`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestAddAndRemoveCluster(t *testing.T) {
 	} else if dnsErr, ok := err.(*net.DNSError); !ok || !dnsErr.IsNotFound {
 		t.Errorf("looking up pg-solo after removal: %v, want not found", err)
 	}
-	if out, _ := cli.LabSSH(soloIP, "systemctl is-active patroni pgbouncer haproxy"); strings.Contains(out, "active\n") && !strings.Contains(out, "inactive") {
+	if out, _ := lab.SSH(lab.Solo1.IP, "systemctl is-active patroni pgbouncer haproxy"); strings.Contains(out, "active\n") && !strings.Contains(out, "inactive") {
 		t.Errorf("solo-1 still runs pg-solo's daemons:\n%s", out)
 	}
 	drill.CheckOutputs(t, test.Stack)
@@ -137,11 +137,11 @@ func TestFailoverLeavesOtherCluster(t *testing.T) {
 	test := drill.Setup(t)
 	metaLeader := meta.Leader()
 	old := test.Leader()
-	res := drill.NewSessions(t, meta.Target(meta.IP(metaLeader), 5433), func() {
-		cli.Lab(t, "kill", old)
+	res := drill.NewSessions(t, meta.Target(meta.IP(metaLeader), lab.Ports.Primary), func() {
+		lab.Run(t, "kill", old)
 		drill.Eventually(t, 2*time.Minute, "a new pg-test leader", func() bool { l := test.Leader(); return l != "" && l != old })
 		meta.CheckRoutes(t)
-		cli.Lab(t, "start", old)
+		lab.Run(t, "start", old)
 		drill.Eventually(t, 3*time.Minute, old+" rejoins as a replica", func() bool { return test.State().Status["/replica"][old] })
 	})
 	t.Logf("pg-meta sessions during pg-test's failover: %d ok, %d failed", res.OK, res.Failed)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/outage"
 )
 
@@ -21,10 +22,10 @@ func TestDelayedReplica(t *testing.T) {
 		cl["defaultServices"] = []any{"primary", "replica", "default", "offline", "delayed"}
 	})
 	vip := c.C.VIP.Address
-	drill.Eventually(t, time.Minute, "the delayed service on pg-test-3", func() bool { return c.LandsOn(vip, 5437) == "pg-test-3" })
+	drill.Eventually(t, time.Minute, "the delayed service on pg-test-3", func() bool { return c.LandsOn(vip, lab.Ports.Delayed) == "pg-test-3" })
 	drill.Eventually(t, time.Minute, "5434 without the delayed member", func() bool {
 		for i := 0; i < 6; i++ {
-			if c.LandsOn(vip, 5434) == "pg-test-3" {
+			if c.LandsOn(vip, lab.Ports.Replica) == "pg-test-3" {
 				return false
 			}
 		}
@@ -33,7 +34,7 @@ func TestDelayedReplica(t *testing.T) {
 
 	ctx := context.Background()
 	drill.Eventually(t, time.Minute, "the delay in effect on pg-test-3", func() bool {
-		conn, err := outage.Connect(ctx, c.Target(vip, 5437))
+		conn, err := outage.Connect(ctx, c.Target(vip, lab.Ports.Delayed))
 		if err != nil {
 			return false
 		}
@@ -41,7 +42,7 @@ func TestDelayedReplica(t *testing.T) {
 		var got string
 		return conn.QueryRow(ctx, "show recovery_min_apply_delay").Scan(&got) == nil && got == fmt.Sprintf("%ds", int(delay.Seconds()))
 	})
-	w, err := outage.Connect(ctx, c.Target(vip, 5433))
+	w, err := outage.Connect(ctx, c.Target(vip, lab.Ports.Primary))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +56,8 @@ func TestDelayedReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	visible := func(port int) bool { return outage.HasToken(ctx, c.Target(vip, port), "delayed_probe", token) }
-	drill.Eventually(t, 5*time.Second, "the row on the replica service", func() bool { return visible(5434) })
-	drill.Eventually(t, delay+30*time.Second, "the row on the delayed service", func() bool { return visible(5437) })
+	drill.Eventually(t, 5*time.Second, "the row on the replica service", func() bool { return visible(lab.Ports.Replica) })
+	drill.Eventually(t, delay+30*time.Second, "the row on the delayed service", func() bool { return visible(lab.Ports.Delayed) })
 	seen := time.Since(written)
 	t.Logf("row visible on the delayed replica after %.1fs (delay %s)", seen.Seconds(), delay)
 	if seen < delay-time.Second {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 )
 
 func TestReplicaFallback(t *testing.T) {
@@ -15,10 +16,10 @@ func TestReplicaFallback(t *testing.T) {
 	c.Systemctl(t, "stop", replicas...)
 	defer c.Systemctl(t, "start", replicas...)
 	vip := c.C.VIP.Address
-	drill.Eventually(t, 30*time.Second, "5434 on the primary", func() bool { return c.LandsOn(vip, 5434) == leader })
+	drill.Eventually(t, 30*time.Second, "5434 on the primary", func() bool { return c.LandsOn(vip, lab.Ports.Replica) == leader })
 	c.CheckRoutes(t)
 	c.Systemctl(t, "start", replicas...)
-	drill.Eventually(t, 2*time.Minute, "5434 back on a replica", func() bool { return slices.Contains(replicas, c.LandsOn(vip, 5434)) })
+	drill.Eventually(t, 2*time.Minute, "5434 back on a replica", func() bool { return slices.Contains(replicas, c.LandsOn(vip, lab.Ports.Replica)) })
 	c.Settle(t)
 	c.CheckRoutes(t)
 }
@@ -26,12 +27,12 @@ func TestReplicaFallback(t *testing.T) {
 func TestOfflineFallback(t *testing.T) {
 	c := drill.Setup(t)
 	vip := c.C.VIP.Address
-	drill.Eventually(t, 30*time.Second, "5438 on the offline member", func() bool { return c.LandsOn(vip, 5438) == "pg-test-3" })
+	drill.Eventually(t, 30*time.Second, "5438 on the offline member", func() bool { return c.LandsOn(vip, lab.Ports.Offline) == "pg-test-3" })
 	c.Systemctl(t, "stop", "pg-test-3")
 	defer c.Systemctl(t, "start", "pg-test-3")
-	drill.Eventually(t, 30*time.Second, "5438 on the other replica", func() bool { return c.LandsOn(vip, 5438) == "pg-test-2" })
+	drill.Eventually(t, 30*time.Second, "5438 on the other replica", func() bool { return c.LandsOn(vip, lab.Ports.Offline) == "pg-test-2" })
 	c.Systemctl(t, "start", "pg-test-3")
-	drill.Eventually(t, 2*time.Minute, "5438 back on the offline member", func() bool { return c.LandsOn(vip, 5438) == "pg-test-3" })
+	drill.Eventually(t, 2*time.Minute, "5438 back on the offline member", func() bool { return c.LandsOn(vip, lab.Ports.Offline) == "pg-test-3" })
 	c.Settle(t)
 	c.CheckRoutes(t)
 }
@@ -53,10 +54,10 @@ func TestStandbyService(t *testing.T) {
 		}
 		return sync != ""
 	})
-	drill.Eventually(t, 30*time.Second, "5435 on the synchronous standby", func() bool { return c.LandsOn(vip, 5435) == sync })
+	drill.Eventually(t, 30*time.Second, "5435 on the synchronous standby", func() bool { return c.LandsOn(vip, lab.Ports.Standby) == sync })
 	leader := c.Leader()
 	replicas := []string{c.OtherThan(leader), c.OtherThan(leader, c.OtherThan(leader))}
 	c.Systemctl(t, "stop", replicas...)
 	defer c.Systemctl(t, "start", replicas...)
-	drill.Eventually(t, time.Minute, "5435 on the primary", func() bool { return c.LandsOn(vip, 5435) == leader })
+	drill.Eventually(t, time.Minute, "5435 on the primary", func() bool { return c.LandsOn(vip, lab.Ports.Standby) == leader })
 }

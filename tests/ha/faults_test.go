@@ -13,6 +13,7 @@ import (
 	"pgsvc/check"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/outage"
 )
 
@@ -55,8 +56,8 @@ var faults = []fault{
 		return c.Partition(t, leader)
 	}},
 	{name: "synchronous: hard kill of the primary's node", synchronous: true, roleChange: true, deadNode: true, run: func(t *testing.T, c *drill.Cluster, leader string) func() {
-		cli.Lab(t, "kill", leader)
-		return func() { cli.Lab(t, "start", leader) }
+		lab.Run(t, "kill", leader)
+		return func() { lab.Run(t, "start", leader) }
 	}},
 }
 
@@ -64,7 +65,7 @@ func etcd(t *testing.T, c *drill.Cluster, action string, machines []string) {
 	t.Helper()
 	ips := c.Spec.NodeIPs()
 	for _, name := range machines {
-		if _, err := cli.LabSSH(ips[name], "systemctl "+action+" etcd"); err != nil {
+		if _, err := lab.SSH(ips[name], "systemctl "+action+" etcd"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -109,14 +110,14 @@ func TestFaultsPlainClients(t *testing.T) {
 			observer := c.OtherThan(leader, c.OtherThan(leader, "pg-test-3"))
 			vip := c.C.VIP.Address
 			clients := []outage.PlainClient{
-				{Name: "VIP:5433", Target: c.Target(vip, 5433), Write: true},
-				{Name: "VIP:5434", Target: c.Target(vip, 5434)},
-				{Name: c.C.Name + ":5436", Target: c.Target(c.C.Name, 5436), Write: true},
-				{Name: observer + ":6432", Target: c.Target(c.IP(observer), 6432)},
-				{Name: observer + ":5433", Target: c.Target(c.IP(observer), 5433), Write: true},
+				{Name: "VIP:5433", Target: c.Target(vip, lab.Ports.Primary), Write: true},
+				{Name: "VIP:5434", Target: c.Target(vip, lab.Ports.Replica)},
+				{Name: c.C.Name + ":5436", Target: c.Target(c.C.Name, lab.Ports.Default), Write: true},
+				{Name: observer + ":6432", Target: c.Target(c.IP(observer), lab.Ports.PgBouncer)},
+				{Name: observer + ":5433", Target: c.Target(c.IP(observer), lab.Ports.Primary), Write: true},
 				{Name: "multi-host 6432 read-write", Target: c.MultiHost("read-write"), Write: true},
 				// The other cluster of the environment shares the DCS.
-				{Name: "pg-meta-1:5433", Target: meta.Target(meta.IP("pg-meta-1"), 5433), Write: true},
+				{Name: "pg-meta-1:5433", Target: meta.Target(meta.IP("pg-meta-1"), lab.Ports.Primary), Write: true},
 			}
 			owner := func(i int) *drill.Cluster {
 				if i == len(clients)-1 {
@@ -126,7 +127,7 @@ func TestFaultsPlainClients(t *testing.T) {
 			}
 			ctx := context.Background()
 			for _, cl := range []*drill.Cluster{c, meta} {
-				if err := outage.Prepare(ctx, cl.Target(cl.IP(cl.Leader()), 5432)); err != nil {
+				if err := outage.Prepare(ctx, cl.Target(cl.IP(cl.Leader()), lab.Ports.Postgres)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -159,7 +160,7 @@ func TestFaultsPlainClients(t *testing.T) {
 				lost := "-"
 				if cl.Write {
 					o := owner(i)
-					l, err := outage.Lost(ctx, o.Target(o.IP(o.Leader()), 5432), r.Acked)
+					l, err := outage.Lost(ctx, o.Target(o.IP(o.Leader()), lab.Ports.Postgres), r.Acked)
 					if err != nil {
 						t.Fatal(err)
 					}

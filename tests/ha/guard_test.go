@@ -8,8 +8,8 @@ import (
 
 	"pgsvc/check"
 	"pgsvc/render"
-	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 )
 
 // guardBound is how long a member whose Patroni rejects its running PostgreSQL may stay so: the
@@ -24,7 +24,7 @@ func TestGuardRestoresPatroni(t *testing.T) {
 	c := drill.Setup(t)
 	replica := c.OtherThan(c.Leader(), "pg-test-3")
 	ip := c.IP(replica)
-	t.Cleanup(func() { cli.LabSSH(ip, "systemctl start patroni") })
+	t.Cleanup(func() { lab.SSH(ip, "systemctl start patroni") })
 	pidfile := render.DataDir(c.C) + "/postmaster.pid"
 	// Patroni leaves PostgreSQL running when it is killed; the pid file then says the postmaster
 	// started a minute before it did.
@@ -36,7 +36,7 @@ func TestGuardRestoresPatroni(t *testing.T) {
 		"awk 'NR == 3 { $0 = $0 - 60 } { print }' " + pidfile + " > /tmp/pgsvc-pid && cat /tmp/pgsvc-pid > " + pidfile + "\n" +
 		"systemctl start patroni\n" +
 		"echo \"$pid\""
-	out, err := cli.LabSSH(ip, script)
+	out, err := lab.SSH(ip, script)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestGuardRestoresPatroni(t *testing.T) {
 			}
 		}
 		acted := "Patroni does not recognise PostgreSQL (pid " + pid + ")"
-		if got, _ := cli.LabSSH(ip, "journalctl -q -u "+render.PatroniGuardUnit+" -o cat --since=-10min"); strings.Contains(got, acted) {
+		if got, _ := lab.SSH(ip, "journalctl -q -u "+render.PatroniGuardUnit+" -o cat --since=-10min"); strings.Contains(got, acted) {
 			t.Logf("the guard acted after %.1fs: %s", time.Since(start).Seconds(), acted)
 			break
 		}
@@ -71,7 +71,7 @@ func TestGuardRestoresPatroni(t *testing.T) {
 	if d := time.Since(start); d > guardBound {
 		t.Errorf("%s back under Patroni after %.0fs, bound %s", replica, d.Seconds(), guardBound)
 	}
-	if out, _ := cli.LabSSH(ip, "head -1 "+pidfile); strings.TrimSpace(out) == pid {
+	if out, _ := lab.SSH(ip, "head -1 "+pidfile); strings.TrimSpace(out) == pid {
 		t.Errorf("the postmaster Patroni rejected (pid %s) still runs", pid)
 	}
 	c.Settle(t)

@@ -9,6 +9,7 @@ import (
 
 	"pgsvc/check"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/outage"
 )
 
@@ -27,7 +28,7 @@ func TestSwitchoverPooledClients(t *testing.T) {
 		target func(old, candidate string) check.Target
 	}{
 		{"primary service 5433", func(old, candidate string) check.Target {
-			return c.Target(c.IP(c.OtherThan(old, candidate)), 5433)
+			return c.Target(c.IP(c.OtherThan(old, candidate)), lab.Ports.Primary)
 		}},
 		{"multi-host 6432 read-write", func(string, string) check.Target { return c.MultiHost("read-write") }},
 	} {
@@ -44,7 +45,7 @@ func TestSwitchoverPooledClients(t *testing.T) {
 			if res.Failed > 2 {
 				t.Errorf("%d failed attempts through %s, want at most 2", res.Failed, path.name)
 			}
-			lost, err := outage.Lost(context.Background(), c.Target(c.IP(candidate), 5432), res.Acked)
+			lost, err := outage.Lost(context.Background(), c.Target(c.IP(candidate), lab.Ports.Postgres), res.Acked)
 			if err != nil || len(lost) > 0 {
 				t.Errorf("acknowledged writes lost: %v, %v", lost, err)
 			}

@@ -8,6 +8,7 @@ import (
 
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/outage"
 )
 
@@ -15,7 +16,7 @@ import (
 // connection through 5433 every few milliseconds: not one connection may fail.
 func TestReloadWithoutLoss(t *testing.T) {
 	c := drill.Setup(t)
-	target := c.Target(c.IP(c.OtherThan(c.Leader())), 5433)
+	target := c.Target(c.IP(c.OtherThan(c.Leader())), lab.Ports.Primary)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	var ok, failed atomic.Int64

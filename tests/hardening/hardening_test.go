@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"pgsvc/render"
+	"pgsvc/stacks"
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
+	"pgsvc/tests/lab"
 )
 
 // resource is one resource of the stack's exported state.
@@ -126,7 +128,7 @@ func TestSecretsAudit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				out, _ := cli.LabSSH(m.IP, "ps -eo args")
+				out, _ := lab.SSH(m.IP, "ps -eo args")
 				mu.Lock()
 				seen = append(seen, out)
 				mu.Unlock()
@@ -192,7 +194,7 @@ func TestSecretsAudit(t *testing.T) {
 
 // labGrep lists, as "mode user group path", the files on a node that hold any of patterns.
 func labGrep(ip string, patterns []string) (string, error) {
-	return cli.LabSSHInput(ip, `grep -rlsF -f /dev/stdin /etc /var/lib/pgsvc /var/lib/postgresql /var/lib/etcd /run /tmp /root | while read -r f; do stat -c '%a %U %G %n' "$f"; done`,
+	return lab.SSHInput(ip, `grep -rlsF -f /dev/stdin /etc /var/lib/pgsvc /var/lib/postgresql /var/lib/etcd /run /tmp /root | while read -r f; do stat -c '%a %U %G %n' "$f"; done`,
 		strings.Join(patterns, "\n")+"\n")
 }
 
@@ -203,17 +205,15 @@ func TestEtcdAuth(t *testing.T) {
 	etcd := c.Spec.NodeIPs()[c.Spec.Etcd.Members[0]]
 	key := fmt.Sprintf("https://%s:%d/v2/keys/pg/%s/leader", etcd, c.Spec.Etcd.ClientPort, c.C.Name)
 	outside := fmt.Sprintf("https://%s:%d/v2/keys/pgsvc-audit", etcd, c.Spec.Etcd.ClientPort)
-	// The cluster user's password is read from patroni.yml on the node into a 0600 netrc file:
-	// it never reaches a command line.
-	const netrc = `umask 077; n=$(mktemp); trap 'rm -f "$n"' EXIT
-awk -v h=%s '/^etcd:/ {e=1} e && $1=="username:" {u=$2} e && $1=="password:" {p=$2; exit} END {gsub(/"/,"",u); gsub(/"/,"",p); print "machine " h " login " u " password " p}' /etc/patroni/config.yml >"$n"
-`
+	// The cluster user's password goes from patroni.yml on the node into a 0600 netrc file: it
+	// never reaches a command line.
+	netrc := etcdPasswordFile(c.Spec) + lab.NetrcFile("netrc", etcd, render.EtcdUser(c.C), "pw")
 	status := func(auth bool, method, url string) string {
 		cmd := fmt.Sprintf("curl -s -o /dev/null -m 5 --cacert %s -w '%%{http_code}' -X %s %s", render.CACertPath, method, url)
 		if auth {
-			cmd = fmt.Sprintf(netrc, etcd) + strings.Replace(cmd, "curl", `curl --netrc-file "$n"`, 1)
+			cmd = netrc + strings.Replace(cmd, "curl", `curl --netrc-file "$netrc"`, 1)
 		}
-		out, err := cli.LabSSH(c.C.Primary().IP, cmd)
+		out, err := lab.SSH(c.C.Primary().IP, cmd)
 		if err != nil {
 			t.Fatalf("%s %s: %v: %s", method, url, err, out)
 		}
@@ -236,8 +236,9 @@ awk -v h=%s '/^etcd:/ {e=1} e && $1=="username:" {u=$2} e && $1=="password:" {p=
 	}
 	// The v3 API, reached over TLS with the CA: without a user, etcd refuses for want of one
 	// (anything else, a TLS or connection error, proves nothing about authentication).
-	out, err := cli.LabSSH(c.C.Primary().IP, fmt.Sprintf("ETCDCTL_API=3 etcdctl --endpoints=https://%s:%d --cacert %s get --prefix --keys-only /pg/",
-		etcd, c.Spec.Etcd.ClientPort, render.CACertPath))
+	endpoint := fmt.Sprintf("https://%s:%d", etcd, c.Spec.Etcd.ClientPort)
+	out, err := lab.SSH(c.C.Primary().IP, fmt.Sprintf("ETCDCTL_API=3 etcdctl --endpoints=%s --cacert %s get --prefix --keys-only /pg/",
+		endpoint, render.CACertPath))
 	if err == nil {
 		t.Errorf("an anonymous v3 client read etcd: %s", out)
 	} else if !strings.Contains(err.Error(), "user name is empty") {
@@ -245,13 +246,34 @@ awk -v h=%s '/^etcd:/ {e=1} e && $1=="username:" {u=$2} e && $1=="password:" {p=
 	}
 }
 
+// etcdV3AsCluster runs etcdctl args, on the node at ip, against etcd's v3 API at endpoint (TLS,
+// with the stack's CA) as the cluster's etcd user. The password goes from Patroni's config into
+// a 0600 file and from there into etcdctl's environment (ETCDCTL_PASSWORD, which only root
+// reads): no command line holds it.
+func etcdV3AsCluster(spec *stacks.Spec, c *stacks.Cluster, ip, endpoint, args string) (string, error) {
+	return lab.SSH(ip, etcdPasswordFile(spec)+
+		fmt.Sprintf(`ETCDCTL_API=3 ETCDCTL_USER=%s ETCDCTL_PASSWORD=$(cat "$pw") etcdctl --endpoints=%s --cacert %s %s`,
+			render.EtcdUser(c), endpoint, render.CACertPath, args))
+}
+
+// etcdPasswordFile is shell that copies the cluster's etcd password from Patroni's config on a
+// member into a 0600 file at $pw.
+func etcdPasswordFile(spec *stacks.Spec) string {
+	// Patroni's config holds the credentials for etcd's v2 API under etcd, for v3 under etcd3.
+	section := map[string]string{stacks.DCSv2: "etcd", stacks.DCSv3: "etcd3"}[spec.Etcd.API]
+	return lab.SecretFile("pw", lab.PatroniConfig, section, "password")
+}
+
+// etcdPrefix is where the cluster's Patroni keeps its keys in etcd.
+func etcdPrefix(c *stacks.Cluster) string { return "/pg/" + c.Name + "/" }
+
 // TestUnreachableNode edits the stack while a member is powered off: the run fails naming the
 // node's address, the other members get the change, and once the node is back a rerun converges.
 func TestUnreachableNode(t *testing.T) {
 	c := drill.Setup(t)
 	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
-	cli.Lab(t, "kill", "pg-test-3")
-	t.Cleanup(func() { cli.Lab(t, "start", "pg-test-3") })
+	lab.Run(t, "kill", lab.PgTest3.Name)
+	t.Cleanup(func() { lab.Run(t, "start", lab.PgTest3.Name) })
 	edited := c.Stack.WithConfig(t, func(cfg map[string]any) {
 		cli.ClusterConfig(cfg, cli.TestCluster)["services"] = []any{map[string]any{"name": "reach", "port": 5442}}
 	})
@@ -259,13 +281,13 @@ func TestUnreachableNode(t *testing.T) {
 	if err == nil {
 		t.Fatal("the run succeeded with a member powered off")
 	}
-	if !strings.Contains(out, "10.213.0.13") || !strings.Contains(out, "pg-test-3") {
+	if !strings.Contains(out, lab.PgTest3.IP) || !strings.Contains(out, lab.PgTest3.Name) {
 		t.Errorf("the error names neither the node nor its address:\n%s", out)
 	}
 	drill.Eventually(t, time.Minute, "the new service on the reachable members", func() bool {
 		return c.LandsOn(c.IP("pg-test-1"), 5442) != "" && c.LandsOn(c.IP("pg-test-2"), 5442) != ""
 	})
-	cli.Lab(t, "start", "pg-test-3")
+	lab.Run(t, "start", lab.PgTest3.Name)
 	drill.Eventually(t, 3*time.Minute, "pg-test-3 back", func() bool { return c.State().Status["/health"]["pg-test-3"] })
 	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	edited.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
@@ -308,9 +330,9 @@ func TestPreflight(t *testing.T) {
 	if !cli.E2E() {
 		t.Skip("end-to-end test: run with PGSVC_E2E=1 (make test)")
 	}
-	const legacy, pgTest3 = "10.213.0.20", "10.213.0.13"
-	cli.Lab(t, "start", "legacy-1")
-	t.Cleanup(func() { cli.Lab(t, "kill", "legacy-1") })
+	legacy, pgTest3 := lab.Legacy1.IP, lab.PgTest3.IP
+	lab.Run(t, "start", lab.Legacy1.Name)
+	t.Cleanup(func() { lab.Run(t, "kill", lab.Legacy1.Name) })
 	// One login without sudo, one whose sudo asks for a password (Debian's sudo group).
 	labUser(t, pgTest3, "pgsvc-nopriv", "")
 	labUser(t, pgTest3, "pgsvc-pwsudo", "usermod -aG sudo pgsvc-pwsudo")
@@ -328,7 +350,7 @@ func TestPreflight(t *testing.T) {
   pgsvc:cluster:
     name: %s
     members: [{seq: 1, ip: %s, role: primary}]
-`, tc.sshUser, cli.LabKey, tc.cluster, tc.ip))
+`, tc.sshUser, lab.Key, tc.cluster, tc.ip))
 			out, err := s.Run(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 			if err == nil {
 				t.Fatalf("up succeeded on a node pgsvc must refuse:\n%s", out)
@@ -345,7 +367,7 @@ func TestPreflight(t *testing.T) {
 			}
 		})
 	}
-	out, err := cli.LabSSH(legacy, "dpkg-query -W etcd-server patroni postgresql-15 haproxy 2>/dev/null; ls -d /etc/patroni /var/lib/pgsvc 2>/dev/null; true")
+	out, err := lab.SSH(legacy, "dpkg-query -W etcd-server patroni postgresql-15 haproxy 2>/dev/null; ls -d /etc/patroni /var/lib/pgsvc 2>/dev/null; true")
 	if err != nil || strings.TrimSpace(out) != "" {
 		t.Errorf("the Debian 11 node was changed: %v\n%s", err, out)
 	}
@@ -355,13 +377,13 @@ func TestPreflight(t *testing.T) {
 // removes the user with the test.
 func labUser(t *testing.T, ip, user, extra string) {
 	t.Helper()
-	if out, err := cli.LabSSH(ip, fmt.Sprintf(`id %[1]s >/dev/null 2>&1 || useradd -m -s /bin/bash %[1]s
+	if out, err := lab.SSH(ip, fmt.Sprintf(`id %[1]s >/dev/null 2>&1 || useradd -m -s /bin/bash %[1]s
 install -d -o %[1]s -m 0700 /home/%[1]s/.ssh
 install -o %[1]s -m 0600 /root/.ssh/authorized_keys /home/%[1]s/.ssh/authorized_keys
 %[2]s`, user, extra)); err != nil {
 		t.Fatalf("creating %s on %s: %v %s", user, ip, err, out)
 	}
-	t.Cleanup(func() { cli.LabSSH(ip, "rm -f /etc/sudoers.d/"+user+"; userdel -r "+user+" 2>/dev/null") })
+	t.Cleanup(func() { lab.SSH(ip, "rm -f /etc/sudoers.d/"+user+"; userdel -r "+user+" 2>/dev/null") })
 }
 
 // TestSudoLogin switches the dev stack's login from root to a user with passwordless sudo, as
@@ -386,7 +408,7 @@ chmod 0440 /etc/sudoers.d/%[1]s`, admin))
 	c.CheckRoutes(t)
 	drill.CheckOutputs(t, edited)
 	for _, ip := range ips {
-		out, _ := cli.LabSSH(ip, fmt.Sprintf("journalctl -q -t sudo --since '%s UTC' | grep -c '%s : .*USER=root ; COMMAND=/usr/bin/bash -c'", since, admin))
+		out, _ := lab.SSH(ip, fmt.Sprintf("journalctl -q -t sudo --since '%s UTC' | grep -c '%s : .*USER=root ; COMMAND=/usr/bin/bash -c'", since, admin))
 		if n := strings.TrimSpace(out); n == "" || n == "0" {
 			t.Errorf("%s: no command ran through %s's sudo", ip, admin)
 		}
@@ -415,10 +437,10 @@ func TestEtcdV3Cluster(t *testing.T) {
 	if !cli.E2E() {
 		t.Skip("end-to-end test: run with PGSVC_E2E=1 (make test)")
 	}
-	const solo = "10.213.0.21"
-	cli.Lab(t, "wipe", "solo-1")
-	cli.Lab(t, "start", "solo-1")
-	t.Cleanup(func() { cli.Lab(t, "wipe", "solo-1") })
+	solo := lab.Solo1.IP
+	lab.Run(t, "wipe", lab.Solo1.Name)
+	lab.Run(t, "start", lab.Solo1.Name)
+	t.Cleanup(func() { lab.Run(t, "wipe", lab.Solo1.Name) })
 	s := tempStack(t, fmt.Sprintf(`config:
   pgsvc:ssh: {user: root, privateKeyFile: %s}
   pgsvc:etcd: {api: v3}
@@ -429,27 +451,35 @@ func TestEtcdV3Cluster(t *testing.T) {
       - {name: test, roles: [dbrole_admin]}
       - {name: dbuser_stats, roles: [dbrole_offline]}
     databases: [{name: test, owner: test}]
-`, cli.LabKey, solo))
+`, lab.Key, solo))
 	s.MustRun(t, 15*time.Minute, "up", "--yes", "--skip-preview")
 	s.MustRun(t, 5*time.Minute, "preview", "--expect-no-changes")
 	drill.CheckOutputs(t, s)
 
-	// The v2 API is off (404). The cluster user's password goes from patroni.yml into etcdctl's environment, never argv.
-	const probe = `export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 ETCDCTL_CACERT=/etc/pgsvc/tls/ca.crt
-pw=$(awk '/^etcd3:/ {e=1} e && $1=="password:" {gsub(/"/,"",$2); print $2; exit}' /etc/patroni/config.yml)
+	// No anonymous v3 client gets in, and the v2 API is off (404).
+	spec := s.Spec(t)
+	cl := spec.Find("pg-solo")
+	endpoint := fmt.Sprintf("https://127.0.0.1:%d", spec.Etcd.ClientPort)
+	out, err := lab.SSH(solo, fmt.Sprintf(`export ETCDCTL_API=3 ETCDCTL_ENDPOINTS=%[1]s ETCDCTL_CACERT=%[2]s
 etcdctl get --prefix / >/dev/null 2>&1 && echo "anonymous v3 read"
-echo "v2 $(curl -s -o /dev/null --cacert /etc/pgsvc/tls/ca.crt -w '%{http_code}' https://127.0.0.1:2379/v2/keys/)"
-ETCDCTL_USER="pg-solo:$pw" etcdctl put /pgsvc-audit x >/dev/null 2>&1 && echo "cluster user wrote outside its keys"
-echo "leader $(ETCDCTL_USER="pg-solo:$pw" etcdctl get --print-value-only /pg/pg-solo/leader)"`
-	out, err := cli.LabSSH(solo, probe)
-	if want := "v2 404\nleader pg-solo-1\n"; err != nil || out != want {
+echo "v2 $(curl -s -o /dev/null --cacert %[2]s -w '%%{http_code}' %[1]s/v2/keys/)"`, endpoint, render.CACertPath))
+	if want := "v2 404\n"; err != nil || out != want {
 		t.Errorf("etcd v3 access: got %q (%v), want %q", out, err, want)
+	}
+	// The cluster's user reaches its keys, and nothing else.
+	if out, err := etcdV3AsCluster(spec, cl, solo, endpoint, "get --print-value-only "+etcdPrefix(cl)+"leader"); err != nil || strings.TrimSpace(out) != "pg-solo-1" {
+		t.Errorf("the cluster's user reading its leader key: %q, %v; want pg-solo-1", out, err)
+	}
+	if out, err := etcdV3AsCluster(spec, cl, solo, endpoint, "put /pgsvc-audit x"); err == nil {
+		t.Errorf("the cluster's user wrote outside its keys: %s", out)
+	} else if !strings.Contains(err.Error(), "permission denied") {
+		t.Errorf("the cluster's user's write outside its keys failed, but not for want of permission: %v", err)
 	}
 	// Destroy turns authentication off before it stops etcd; etcd's data stays.
 	s.MustRun(t, 10*time.Minute, "destroy", "--yes", "--skip-preview")
-	if out, err := cli.LabSSH(solo, `systemctl start etcd
-timeout 30 sh -c 'until curl -s -m 1 http://127.0.0.1:2379/health | grep -q true; do sleep 0.5; done'
-ETCDCTL_API=3 timeout 10 etcdctl --endpoints=127.0.0.1:2379 --dial-timeout=3s --command-timeout=5s user list`); err != nil {
+	if out, err := lab.SSH(solo, fmt.Sprintf(`systemctl start etcd
+timeout 30 sh -c 'until curl -s -m 1 http://127.0.0.1:%[1]d/health | grep -q true; do sleep 0.5; done'
+ETCDCTL_API=3 timeout 10 etcdctl --endpoints=127.0.0.1:%[1]d --dial-timeout=3s --command-timeout=5s user list`, spec.Etcd.ClientPort)); err != nil {
 		t.Errorf("etcd's v3 authentication still on after destroy: %v %s", err, out)
 	}
 }

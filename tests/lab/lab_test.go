@@ -4,52 +4,40 @@
 package lab_test
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"pgsvc/tests/cli"
+	"pgsvc/tests/lab"
 )
 
-const (
-	keyPath   = "/var/lib/pgsvc-lab/ssh/id_ed25519"
-	hostIP    = "10.213.0.1"
-	aptPort   = 3142             // apt-cacher-ng on the host's bridge address
-	upTimeout = 20 * time.Minute // a cold lab builds its base image first
-)
-
-var nodes = []struct{ name, ip string }{
-	{"infra-1", "10.213.0.10"},
-	{"pg-test-1", "10.213.0.11"},
-	{"pg-test-2", "10.213.0.12"},
-	{"pg-test-3", "10.213.0.13"},
-}
-
-func TestNodesAnswerSSH(t *testing.T) {
+// needLab skips a test that would boot lab nodes unless it runs as root with PGSVC_E2E=1.
+func needLab(t *testing.T) {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("the lab needs root")
 	}
-	if os.Getenv("PGSVC_E2E") != "1" {
+	if !cli.E2E() {
 		t.Skip("set PGSVC_E2E=1 to boot the lab")
 	}
-	if out, err := runLab(upTimeout, "up"); err != nil {
-		t.Fatalf("lab up: %v\n%s", err, out)
-	}
-	out, err := runLab(time.Minute, "key")
-	if err != nil || strings.TrimSpace(out) != keyPath {
-		t.Fatalf("lab key = %q, %v; want %s", out, err, keyPath)
+}
+
+func TestNodesAnswerSSH(t *testing.T) {
+	needLab(t)
+	lab.Run(t, "up")
+	if key := strings.TrimSpace(lab.Run(t, "key")); key != lab.Key {
+		t.Fatalf("lab key = %q, want %s", key, lab.Key)
 	}
 
-	for _, n := range nodes {
+	for _, n := range lab.Nodes {
 		var peers []string
-		for _, p := range nodes {
-			if p.ip != n.ip {
-				peers = append(peers, p.ip)
+		for _, p := range lab.Nodes {
+			if p.IP != n.IP {
+				peers = append(peers, p.IP)
 			}
 		}
 		checks := []struct {
@@ -58,23 +46,24 @@ func TestNodesAnswerSSH(t *testing.T) {
 			ignoreExit bool // the answer is in the output, not the exit status
 			ok         func(out string) bool
 		}{
-			{"hostname", "hostname", false, func(out string) bool { return out == n.name }},
+			{"hostname", "hostname", false, func(out string) bool { return out == n.Name }},
 			{"system booted", "systemctl is-system-running", true,
 				func(out string) bool { return out == "running" || out == "degraded" }},
 			{"address on host0", "ip -4 -o addr show dev host0", false,
-				func(out string) bool { return strings.Contains(out, " inet "+n.ip+"/24 ") }},
+				func(out string) bool { return strings.Contains(out, fmt.Sprintf(" inet %s/%d ", n.IP, lab.PrefixLen)) }},
 			{"no default route", "ip route show default", false, func(out string) bool { return out == "" }},
 			{"peers reachable",
 				"for ip in " + strings.Join(peers, " ") + "; do ping -c1 -W2 $ip >/dev/null || echo $ip; done",
 				false, func(out string) bool { return out == "" }},
 			{"apt proxy reachable",
 				fmt.Sprintf("python3 -c 'import socket; socket.create_connection((%q, %d), 3); print(\"ok\")'",
-					hostIP, aptPort),
+					lab.HostIP, lab.Ports.AptProxy),
 				false, func(out string) bool { return out == "ok" }},
 		}
-		t.Run(n.name, func(t *testing.T) {
+		t.Run(n.Name, func(t *testing.T) {
 			for _, c := range checks {
-				out, err := sshRun(n.ip, c.cmd)
+				out, err := lab.SSH(n.IP, c.cmd)
+				out = strings.TrimSpace(out)
 				if err != nil && !c.ignoreExit {
 					t.Errorf("%s: %q: %v\n%s", c.name, c.cmd, err, out)
 					continue
@@ -91,18 +80,11 @@ func TestNodesAnswerSSH(t *testing.T) {
 // busy, as in CI where test packages and deployments share the host: a start must not take a
 // supervisor that is still on its way to running for one that failed.
 func TestStartUnderLoad(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("the lab needs root")
-	}
-	if os.Getenv("PGSVC_E2E") != "1" {
-		t.Skip("set PGSVC_E2E=1 to boot the lab")
-	}
-	const node = "solo-1"
+	needLab(t)
+	node := lab.Solo1.Name
 	// A fresh disk: one left by another test could boot daemons of a cluster that has gone.
-	if out, err := runLab(time.Minute, "wipe", node); err != nil {
-		t.Fatalf("wipe %s: %v\n%s", node, err, out)
-	}
-	t.Cleanup(func() { runLab(time.Minute, "wipe", node) })
+	lab.Run(t, "wipe", node)
+	t.Cleanup(func() { lab.Run(t, "wipe", node) })
 	stop := make(chan struct{})
 	var spinners sync.WaitGroup
 	for i := 0; i < runtime.NumCPU(); i++ {
@@ -120,34 +102,7 @@ func TestStartUnderLoad(t *testing.T) {
 	}
 	defer func() { close(stop); spinners.Wait() }()
 	for i := 0; i < 3; i++ {
-		if out, err := runLab(upTimeout, "start", node); err != nil {
-			t.Fatalf("start %d of %s: %v\n%s", i+1, node, err, out)
-		}
-		if out, err := runLab(time.Minute, "kill", node); err != nil {
-			t.Fatalf("kill %d of %s: %v\n%s", i+1, node, err, out)
-		}
+		lab.Run(t, "start", node)
+		lab.Run(t, "kill", node)
 	}
-}
-
-// runLab runs lab/lab from the repository root with a bounded time.
-func runLab(timeout time.Duration, args ...string) (string, error) {
-	script, err := filepath.Abs(filepath.Join("..", "..", "lab", "lab"))
-	if err != nil {
-		return "", err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, script, args...).CombinedOutput()
-	return string(out), err
-}
-
-// sshRun runs cmd as root on the node at ip and returns its trimmed output.
-func sshRun(ip, cmd string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "ssh",
-		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-		"-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=5",
-		"-i", keyPath, "root@"+ip, cmd).CombinedOutput()
-	return strings.TrimSpace(string(out)), err
 }

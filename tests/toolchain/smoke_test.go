@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"pgsvc/tests/cli"
+	"pgsvc/tests/lab"
 )
-
-// labHost is the lab node the smoke test's remote commands run on.
-const labHost = "10.213.0.10"
 
 // TestSmoke drives a small program through the real CLI, language host and plugins.
 func TestSmoke(t *testing.T) {
@@ -38,8 +36,8 @@ func TestSmoke(t *testing.T) {
 	set("marker", marker)
 	set("localTrigger", "one")
 	if remote {
-		set("sshHost", labHost)
-		set("sshKeyFile", cli.LabKey)
+		set("sshHost", lab.Infra1.IP)
+		set("sshKeyFile", lab.Key)
 		set("copyDir", copyDir)
 	}
 
@@ -55,11 +53,11 @@ func TestSmoke(t *testing.T) {
 	if len(password) != 24 || outs["token"] != "s3cr3t-token" || outs["localStdout"] != "hello world" {
 		t.Fatalf("outputs: %v", outs)
 	}
-	if remote && !strings.Contains(outs["remoteStdout"].(string), "from infra-1") {
+	if remote && !strings.Contains(outs["remoteStdout"].(string), "from "+lab.Infra1.Name) {
 		t.Errorf("remote command output: %v", outs["remoteStdout"])
 	}
 	if remote {
-		got, err := cli.LabSSH(labHost, "cat /tmp/pgsvc-smoke-secret; stat -c %a /tmp/pgsvc-smoke-secret; cat /tmp/pgsvc-smoke-copy/sub/b.txt")
+		got, err := lab.SSH(lab.Infra1.IP, "cat /tmp/pgsvc-smoke-secret; stat -c %a /tmp/pgsvc-smoke-secret; cat /tmp/pgsvc-smoke-copy/sub/b.txt")
 		if err != nil || got != password+"600\nsub/b.txt" {
 			t.Errorf("on the node: %q, %v", got, err)
 		}
@@ -96,7 +94,7 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("destroy did not run the delete command: %q", m)
 	}
 	if remote {
-		got, err := cli.LabSSH(labHost, "ls -d /tmp/pgsvc-smoke-* 2>/dev/null | wc -l")
+		got, err := lab.SSH(lab.Infra1.IP, "ls -d /tmp/pgsvc-smoke-* 2>/dev/null | wc -l")
 		if err != nil || got != "0\n" {
 			t.Errorf("remote files left after destroy: %q, %v", got, err)
 		}

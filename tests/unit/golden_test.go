@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"flag"
+	"fmt"
 	"maps"
 	"math/big"
 	"os"
@@ -24,6 +25,7 @@ import (
 
 	"pgsvc/render"
 	"pgsvc/stacks"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/mock"
 )
 
@@ -272,10 +274,10 @@ func TestYAMLFilesParse(t *testing.T) {
 			if err := yaml.Unmarshal([]byte(content), &doc); err != nil {
 				t.Errorf("%s %s: %v", node, p, err)
 			}
-			if strings.HasSuffix(p, "patroni/config.yml") {
+			if p == lab.PatroniConfig {
 				pg := doc["postgresql"].(map[string]any)
 				name, _ := doc["name"].(string)
-				if spec.MachineName(name) != node || pg["connect_address"] != spec.NodeIPs()[node]+":5432" {
+				if spec.MachineName(name) != node || pg["connect_address"] != fmt.Sprintf("%s:%d", spec.NodeIPs()[node], lab.Ports.Postgres) {
 					t.Errorf("%s: patroni name/address wrong: %v %v", node, doc["name"], pg["connect_address"])
 				}
 			}

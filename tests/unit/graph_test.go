@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"pgsvc/tests/cli"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/mock"
 )
 
@@ -283,7 +284,7 @@ func TestAddingAClusterTouchesOnlyIt(t *testing.T) {
 	cfg := devConfig(t)
 	cfg["pgsvc:clusters"] = append(cfg["pgsvc:clusters"].([]any), map[string]any{
 		"name":      "pg-solo",
-		"members":   []any{map[string]any{"seq": 1, "ip": "10.213.0.21", "role": "primary"}},
+		"members":   []any{map[string]any{"seq": 1, "ip": lab.Solo1.IP, "role": "primary"}},
 		"users":     []any{map[string]any{"name": "test", "roles": []any{"dbrole_admin"}}},
 		"databases": []any{map[string]any{"name": "test", "owner": "test"}},
 	})

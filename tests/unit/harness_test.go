@@ -18,8 +18,21 @@ func devSpec(t *testing.T) *stacks.Spec {
 	return loadStack(t, devConfig(t))
 }
 
-// devConfig is the dev stack's config as raw JSON per key, editable by tests.
+// devConfig is the dev stack's config as raw JSON per key, editable by tests, with a stand-in
+// SSH key file.
 func devConfig(t *testing.T) map[string]any {
+	t.Helper()
+	cfg := committedDevConfig(t)
+	key := filepath.Join(t.TempDir(), "id_ed25519")
+	if err := os.WriteFile(key, []byte("test-key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg[stacks.KeySSH].(map[string]any)["privateKeyFile"] = key
+	return cfg
+}
+
+// committedDevConfig is the config in Pulumi.dev.yaml as it is.
+func committedDevConfig(t *testing.T) map[string]any {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "Pulumi.dev.yaml"))
 	if err != nil {
@@ -31,11 +44,6 @@ func devConfig(t *testing.T) map[string]any {
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	key := filepath.Join(t.TempDir(), "id_ed25519")
-	if err := os.WriteFile(key, []byte("test-key"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	doc.Config[stacks.KeySSH].(map[string]any)["privateKeyFile"] = key
 	return doc.Config
 }
 

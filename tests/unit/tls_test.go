@@ -1,6 +1,7 @@
 package unit
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"pgsvc/stacks"
+	"pgsvc/tests/lab"
 	"pgsvc/tests/mock"
 )
 
@@ -27,8 +29,8 @@ func TestCertificatesCoverEveryHostForm(t *testing.T) {
 		csr      string
 		dns, ips []string
 	}{
-		{"pg-test-1-tls-csr", []string{"pg-test", "pg-test-1", "pg-test-2", "pg-test-3", "localhost"}, []string{"10.213.0.11", "10.213.0.12", "10.213.0.13", "10.213.0.3", "127.0.0.1"}},
-		{"infra-1-tls-csr", []string{"infra-1", "pg-meta", "pg-meta-1"}, []string{"10.213.0.10"}},
+		{"pg-test-1-tls-csr", []string{"pg-test", "pg-test-1", "pg-test-2", "pg-test-3", "localhost"}, []string{lab.PgTest1.IP, lab.PgTest2.IP, lab.PgTest3.IP, lab.VIP, "127.0.0.1"}},
+		{"infra-1-tls-csr", []string{"infra-1", "pg-meta", "pg-meta-1"}, []string{lab.Infra1.IP}},
 	} {
 		r, ok := res[tc.csr]
 		if !ok {
@@ -107,18 +109,19 @@ func TestWebTLSFollowsMode(t *testing.T) {
 			res := deploy(t, spec)
 			on := mode != stacks.TLSOff
 			files := nodeFiles(t, spec, res)["pg-test-2"]
-			patroni := files["/etc/patroni/config.yml"]
+			patroni := files[lab.PatroniConfig]
 			if got := strings.Contains(patroni, "certfile: /etc/pgsvc/tls/server.crt") && strings.Contains(patroni, "cacert: /etc/pgsvc/tls/ca.crt"); got != on {
 				t.Errorf("Patroni REST over HTTPS = %v, want %v:\n%s", got, on, patroni)
 			}
-			check := "server pg-test-1 10.213.0.11:6432 check port 8008 check-ssl verify required ca-file /etc/pgsvc/tls/ca.crt verifyhost pg-test-1 weight"
+			check := fmt.Sprintf("server pg-test-1 %s:%d check port %d check-ssl verify required ca-file /etc/pgsvc/tls/ca.crt verifyhost pg-test-1 weight",
+				lab.PgTest1.IP, lab.Ports.PgBouncer, lab.Ports.Patroni)
 			if got := strings.Contains(files["/etc/haproxy/services/pg-test-primary.cfg"], check); got != on {
 				t.Errorf("HAProxy checks over TLS = %v, want %v:\n%s", got, on, files["/etc/haproxy/services/pg-test-primary.cfg"])
 			}
 			wait := mock.Str(res["pg-test-2-postgres-service"].Inputs["create"])
-			want := "'http://127.0.0.1:8008/health'"
+			want := fmt.Sprintf("'http://127.0.0.1:%d/health'", lab.Ports.Patroni)
 			if on {
-				want = "--cacert '/etc/pgsvc/tls/ca.crt' -w '%{http_code}' 'https://127.0.0.1:8008/health'"
+				want = fmt.Sprintf("--cacert '/etc/pgsvc/tls/ca.crt' -w '%%{http_code}' 'https://127.0.0.1:%d/health'", lab.Ports.Patroni)
 			}
 			if !strings.Contains(wait, want) {
 				t.Errorf("readiness wait lacks %s:\n%s", want, wait)
