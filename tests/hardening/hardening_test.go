@@ -244,6 +244,14 @@ func TestEtcdAuth(t *testing.T) {
 	} else if !strings.Contains(err.Error(), "user name is empty") {
 		t.Errorf("an anonymous v3 read failed, but not for want of a user: %v", err)
 	}
+	// The cluster's user is made in the API its Patroni uses, v2 in the dev stack (TestEtcdV3Cluster
+	// covers v3): its credentials, which v2 took above, open nothing in v3, not even its own keys.
+	out, err = etcdV3AsCluster(c.Spec, c.C, c.C.Primary().IP, endpoint, "get --prefix --keys-only "+etcdPrefix(c.C))
+	if err == nil {
+		t.Errorf("the cluster's v2 user read its keys through etcd's v3 API: %s", out)
+	} else if !strings.Contains(err.Error(), "authentication failed") {
+		t.Errorf("the cluster's v2 user's v3 read failed, but not for its credentials: %v", err)
+	}
 }
 
 // etcdV3AsCluster runs etcdctl args, on the node at ip, against etcd's v3 API at endpoint (TLS,
