@@ -10,7 +10,8 @@ import (
 )
 
 // Scripts that remote commands run on a node, by the SSH login's shell (bash on Debian). Every
-// value reaches a script through ShellQuote.
+// string value reaches a script (these and the script files in templates/) through ShellQuote,
+// once, most often into a shell variable; integers are formatted by Go.
 
 // Strict is the head of every remote command: stop at the first failure, an unset variable or
 // a failed stage of a pipe.
