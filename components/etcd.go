@@ -1,8 +1,6 @@
 package components
 
 import (
-	"slices"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"pgsvc/render"
@@ -47,21 +45,4 @@ func NewEtcd(ctx *pulumi.Context, name string, args *EtcdArgs, opts ...pulumi.Re
 	}
 	e.Env = files["env"]
 	return e, ctx.RegisterResourceOutputs(e, pulumi.Map{})
-}
-
-// newEtcdFinishMove ends each member's move to TLS, one member at a time, once every DCS
-// client in after speaks TLS. On a member that is not moving, it does nothing.
-func newEtcdFinishMove(ctx *pulumi.Context, env *Environment, after []pulumi.Resource) error {
-	after = slices.Clone(after)
-	for _, m := range env.Spec.Etcd.Members {
-		r, err := run(ctx, m+"-etcd-tls-finish", env.Nodes[m].Conn, step{
-			Create: string(render.EtcdFinishMoveScript(env.Spec, m)) + render.EtcdHealthy(env.Spec, m),
-			Stdin:  etcdStdin(env.EtcdRootPassword, pulumi.String("")),
-		}, env, after)
-		if err != nil {
-			return err
-		}
-		after = append(after, r)
-	}
-	return nil
 }

@@ -47,8 +47,6 @@ type Daemon struct {
 	// makes it take a new one; "" when it needs nothing.
 	CertFile  string
 	TLSReload func(*stacks.Cluster) string
-	// DCSClient daemons log in to etcd.
-	DCSClient bool
 	// Runs says whether a member of the cluster runs it; nil: every member.
 	Runs func(*stacks.Cluster) bool
 }
@@ -84,7 +82,7 @@ var BasePackages = []string{"curl", "ca-certificates"}
 var (
 	Patroni = Daemon{
 		Name: "patroni", Unit: "patroni", Packages: []string{"postgresql-15", "patroni", "python3-etcd"},
-		Ports: []string{"postgres", "patroni"}, DCSClient: true, CertFile: ServerCertPath,
+		Ports: []string{"postgres", "patroni"}, CertFile: ServerCertPath,
 		TLSReload: func(c *stacks.Cluster) string {
 			s := ReloadPostgres(c.Ports.Postgres)
 			if c.WebTLS() {

@@ -65,33 +65,10 @@ func etcdEnvData(s *stacks.Spec, name string) map[string]any {
 	}
 }
 
-// EtcdMovePath holds the settings of a member's move to TLS; etcd.service reads it after
-// /etc/default/etcd (see EtcdDropIn). A member of an etcd cluster deployed before etcd spoke
-// TLS first restarts with its certificate but still listens for peers and clients in plain HTTP
-// too, so that no DCS client or peer loses it; once every DCS client speaks TLS, each member in
-// turn moves its peer URL to TLS and restarts without the file (EtcdFinishMoveScript). It lives
-// on a tmpfs.
-const EtcdMovePath = "/run/pgsvc/etcd-tls-move.env"
-
-// EtcdMove is the file at EtcdMovePath for the member named name.
-func EtcdMove(s *stacks.Spec, name string) File {
-	return File{Path: EtcdMovePath, Mode: "0644", Owner: userRoot, Group: userRoot,
-		Content: execute("etcd-tls-move.env.tmpl", etcdEnvData(s, name))}
-}
-
 // EtcdDropIn makes Debian's etcd.service read EtcdMovePath when it exists.
 func EtcdDropIn() File {
 	return File{Path: "/etc/systemd/system/etcd.service.d/pgsvc.conf", Mode: "0644", Owner: userRoot, Group: userRoot,
 		Content: execute("etcd-dropin.conf.tmpl", map[string]string{"Env": EtcdMovePath})}
-}
-
-// EtcdFinishMoveScript ends the member's move to TLS, if it is in one: its peer URL in the
-// membership becomes https, and it restarts with TLS listeners only. stdin: root password.
-func EtcdFinishMoveScript(s *stacks.Spec, name string) []byte {
-	data := etcdAuthData(s, nil)
-	data["Name"], data["Move"] = name, EtcdMovePath
-	data["PeerURL"] = "https://" + hostPort(s.NodeIPs()[name], s.Etcd.PeerPort)
-	return execute("etcd-tls-finish.sh.tmpl", data)
 }
 
 // EtcdUser is the cluster's own etcd user (and role): Patroni logs in with it,

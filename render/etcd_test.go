@@ -38,8 +38,8 @@ func TestEtcdAuthScripts(t *testing.T) {
 				t.Errorf("%s %s script does not name the cluster's user", api, name)
 			}
 		}
-		keys := map[string]string{stacks.DCSv2: `v2/keys/pg/pg-test?recursive=true`, stacks.DCSv3: `etcdctl del --prefix '/pg/pg-test/'`}[api]
-		if got := string(scripts["user-remove"]); !strings.Contains(got, keys) {
+		keys := map[string]string{stacks.DCSv2: `v2/keys$prefix?recursive=true`, stacks.DCSv3: `etcdctl del --prefix '/pg/pg-test/'`}[api]
+		if got := string(scripts["user-remove"]); !strings.Contains(got, keys) || !strings.Contains(got, "prefix='/pg/pg-test'\n") {
 			t.Errorf("%s user-remove script does not remove the cluster's keys (%s)", api, keys)
 		}
 		if got := string(scripts["user"]); !strings.Contains(got, "/pg/pg-test") {

@@ -10,7 +10,8 @@ import (
 )
 
 // Scripts that remote commands run on a node, by the SSH login's shell (bash on Debian). Every
-// value reaches a script through ShellQuote.
+// string value reaches a script (these and the script files in templates/) through ShellQuote,
+// once, most often into a shell variable; integers are formatted by Go.
 
 // Strict is the head of every remote command: stop at the first failure, an unset variable or
 // a failed stage of a pipe.
@@ -218,11 +219,8 @@ func EtcdStart(s *stacks.Spec, member string) string {
 	return "systemctl enable -q etcd && systemctl start --no-block etcd\n" + WaitFor(EtcdHealth(s), 120, "etcd member "+member+" did not become healthy within 120s")
 }
 
-// EtcdRestart is the OnChange of a member's settings file: it restarts a running member. A
-// member whose previous settings had plain peer URLs is moving to TLS: it restarts with its
-// certificate but keeps its plain listeners (EtcdMove) until every DCS client speaks TLS.
+// EtcdRestart is the OnChange of a member's settings file: it restarts a running member, which
+// may be moving to TLS (etcdStartMove), and waits until it answers healthy.
 func EtcdRestart(s *stacks.Spec, member string) string {
-	move := EtcdMove(s, member)
-	return snippet("etcd-restart.sh.tmpl", map[string]string{"Dir": path.Dir(move.Path), "Path": move.Path, "Content": string(move.Content)}) +
-		"\n  " + EtcdHealthy(s, member)
+	return snippet("etcd-restart.sh.tmpl", map[string]string{"StartMove": etcdStartMove(s, member)}) + "\n  " + EtcdHealthy(s, member)
 }

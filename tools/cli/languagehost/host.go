@@ -5,6 +5,8 @@ package languagehost
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -216,7 +218,9 @@ func (h *Host) untrack(id int) {
 	}
 }
 
-// build compiles the program into a temporary file that cleanup removes.
+// build compiles the program into a temporary file that cleanup removes. The previous build of
+// the same program seeds that file: go build then relinks only when the program changed, which
+// saves every pulumi command the link of a large binary.
 func (h *Host) build(ctx context.Context, dir, entry string) (string, func(), error) {
 	tmp, err := os.MkdirTemp("", "pgsvc-go-program-")
 	if err != nil {
@@ -224,6 +228,11 @@ func (h *Host) build(ctx context.Context, dir, entry string) (string, func(), er
 	}
 	cleanup := func() { os.RemoveAll(tmp) }
 	bin := filepath.Join(tmp, "program")
+	previous := previousBuild(dir, entry)
+	if previous != "" {
+		// A missing or unreadable previous build only means a full link.
+		_ = copyFile(previous, bin, tmp)
+	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, entry)
 	cmd.Dir = dir
 	var out bytes.Buffer
@@ -233,7 +242,56 @@ func (h *Host) build(ctx context.Context, dir, entry string) (string, func(), er
 		cleanup()
 		return "", nil, fmt.Errorf("unable to build the Go program in %s: %v\n%s", dir, err, strings.TrimSpace(out.String()))
 	}
+	if previous != "" {
+		_ = copyFile(bin, previous, filepath.Dir(previous))
+	}
 	return bin, cleanup, nil
+}
+
+// previousBuild is where the last build of the program in dir is kept, in the user's cache;
+// "" when there is no cache directory.
+func previousBuild(dir, entry string) string {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(abs + "\x00" + entry))
+	dst := filepath.Join(cache, "pgsvc-language-go", hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(dst, 0o700); err != nil {
+		return ""
+	}
+	return filepath.Join(dst, "program")
+}
+
+// copyFile copies src to dst through a temporary file in tmpDir, renamed into place, so that a
+// program running from dst is never rewritten under it.
+func copyFile(src, dst, tmpDir string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.CreateTemp(tmpDir, ".copy-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(out.Name())
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Chmod(0o755); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return os.Rename(out.Name(), dst)
 }
 
 func (h *Host) programEnv(req *pulumirpc.RunRequest, info *pulumirpc.ProgramInfo) ([]string, error) {

@@ -143,6 +143,41 @@ func TestRunReportsBuildErrorOnce(t *testing.T) {
 	}
 }
 
+// TestRebuildAfterChange: the program is built from its previous build, yet a changed program
+// runs as changed, and a program in another directory is never taken for it.
+func TestRebuildAfterChange(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	program := func(word string) string {
+		return "package main\n\nimport \"os\"\n\nfunc main() { os.WriteFile(\"out\", []byte(\"" + word + "\"), 0o600) }\n"
+	}
+	run := func(dir string) string {
+		h := New("", "v0", &bytes.Buffer{}, &bytes.Buffer{})
+		resp, err := h.Run(context.Background(), &pulumirpc.RunRequest{Info: &pulumirpc.ProgramInfo{ProgramDirectory: dir, EntryPoint: "."}})
+		if err != nil || resp.Error != "" {
+			t.Fatalf("run: %v %s", err, resp.GetError())
+		}
+		out, err := os.ReadFile(filepath.Join(dir, "out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	dir := writeModule(t, map[string]string{"main.go": program("first")})
+	other := writeModule(t, map[string]string{"main.go": program("other")})
+	for i, step := range []struct{ dir, write, want string }{
+		{dir, "", "first"}, {dir, "", "first"}, {dir, "second", "second"}, {other, "", "other"}, {dir, "", "second"},
+	} {
+		if step.write != "" {
+			if err := os.WriteFile(filepath.Join(step.dir, "main.go"), []byte(program(step.write)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := run(step.dir); got != step.want {
+			t.Errorf("step %d: the program wrote %q, want %q", i, got, step.want)
+		}
+	}
+}
+
 func TestCancelStopsRunningProgram(t *testing.T) {
 	dir := writeModule(t, map[string]string{"main.go": "package main\n\nimport \"time\"\n\nfunc main() { time.Sleep(time.Minute) }\n"})
 	h := New("", "v0", &bytes.Buffer{}, &bytes.Buffer{})

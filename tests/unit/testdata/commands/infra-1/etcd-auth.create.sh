@@ -1,9 +1,10 @@
 set -euo pipefail
 # pgsvc: turn etcd authentication on, once root and every cluster's user exist. stdin: root password.
+ca='/etc/pgsvc/tls/ca.crt'
 etcd_url=
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-  if curl -s -m 3 -o /dev/null --cacert /etc/pgsvc/tls/ca.crt https://127.0.0.1:2379/health; then
-    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE=/etc/pgsvc/tls/ca.crt ETCDCTL_CACERT=/etc/pgsvc/tls/ca.crt; break
+  if curl -s -m 3 -o /dev/null --cacert "$ca" https://127.0.0.1:2379/health; then
+    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE="$ca" ETCDCTL_CACERT="$ca"; break
   elif curl -s -m 3 -o /dev/null http://127.0.0.1:2379/health; then
     etcd_url=http://127.0.0.1:2379; break
   fi
@@ -42,7 +43,7 @@ fi
 if grep -q '"/\*"' "$body"; then
   ok "$(v2 PUT roles/guest '{"role":"guest","revoke":{"kv":{"read":["/*"],"write":["/*"]}}}')" || fail "closing anonymous access"
 fi
-[ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$etcd_url/v2/keys/pg")" = 401 ] || fail "anonymous v2 clients still get in"
+[ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$etcd_url/v2/keys"'/pg')" = 401 ] || fail "anonymous v2 clients still get in"
 if [ -n "$v3_off" ]; then
   etcdctl auth enable >"$body" 2>&1 || fail "turning v3 authentication on"
 fi

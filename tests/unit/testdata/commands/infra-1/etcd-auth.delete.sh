@@ -5,10 +5,11 @@ umask 077
 netrc=$(mktemp)
 trap 'rm -f "$netrc"' EXIT
 printf 'machine 127.0.0.1 login root password %s\n' "$root_pw" >"$netrc"
+ca='/etc/pgsvc/tls/ca.crt'
 etcd_url=
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-  if curl -s -m 3 -o /dev/null --cacert /etc/pgsvc/tls/ca.crt https://127.0.0.1:2379/health; then
-    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE=/etc/pgsvc/tls/ca.crt ETCDCTL_CACERT=/etc/pgsvc/tls/ca.crt; break
+  if curl -s -m 3 -o /dev/null --cacert "$ca" https://127.0.0.1:2379/health; then
+    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE="$ca" ETCDCTL_CACERT="$ca"; break
   elif curl -s -m 3 -o /dev/null http://127.0.0.1:2379/health; then
     etcd_url=http://127.0.0.1:2379; break
   fi

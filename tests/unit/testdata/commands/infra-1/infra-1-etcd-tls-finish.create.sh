@@ -1,10 +1,13 @@
 set -euo pipefail
 # pgsvc: end member infra-1's move to TLS, once every DCS client speaks TLS. stdin: root password.
-[ -e /run/pgsvc/etcd-tls-move.env ] || exit 0
+member='infra-1'
+move='/run/pgsvc/etcd-tls-move.env'
+[ -e "$move" ] || exit 0
+ca='/etc/pgsvc/tls/ca.crt'
 etcd_url=
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-  if curl -s -m 3 -o /dev/null --cacert /etc/pgsvc/tls/ca.crt https://127.0.0.1:2379/health; then
-    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE=/etc/pgsvc/tls/ca.crt ETCDCTL_CACERT=/etc/pgsvc/tls/ca.crt; break
+  if curl -s -m 3 -o /dev/null --cacert "$ca" https://127.0.0.1:2379/health; then
+    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE="$ca" ETCDCTL_CACERT="$ca"; break
   elif curl -s -m 3 -o /dev/null http://127.0.0.1:2379/health; then
     etcd_url=http://127.0.0.1:2379; break
   fi
@@ -36,14 +39,14 @@ v2() { etcdapi "$1" "v2/auth/$2" "${3:-}"; }
 if etcdctl user list >/dev/null 2>&1; then v3_off=1; else v3_off=''; export ETCDCTL_USER="root:$root_pw"; fi
 etcdctl member list >"$body" 2>&1 || fail "listing the members"
 # shellcheck disable=SC2046 # the member's id and peer URL, split into $1 and $2
-set -- $(awk -F', ' '$3 == "infra-1" {print $1, $4}' "$body")
-[ $# -eq 2 ] || fail "member infra-1 is not in the membership"
+set -- $(awk -F', ' -v m="$member" '$3 == m {print $1, $4}' "$body")
+[ $# -eq 2 ] || fail "member $member is not in the membership"
 case $2 in
   https://*) ;;
   # Its peers (all with their certificates by now) dial it at the new URL from here on: it is
   # out of reach until it listens there, a restart away; the others keep the quorum.
-  *) etcdctl member update "$1" --peer-urls=https://10.213.0.10:2380 >"$body" 2>&1 || fail "moving the peer URL of infra-1 to TLS" ;;
+  *) etcdctl member update "$1" --peer-urls='https://10.213.0.10:2380' >"$body" 2>&1 || fail "moving the peer URL of $member to TLS" ;;
 esac
-rm -f /run/pgsvc/etcd-tls-move.env
+rm -f "$move"
 systemctl restart etcd
 if systemctl is-active -q etcd; then i=0; until curl -s -m 2 --cacert '/etc/pgsvc/tls/ca.crt' 'https://127.0.0.1:2379/health' | grep -q '"health":"true"'; do i=$((i+1)); if [ $i -ge 60 ]; then echo 'etcd member infra-1 not healthy within 60s of its restart' >&2; exit 1; fi; sleep 1; done; fi

@@ -1,10 +1,13 @@
 set -euo pipefail
 # pgsvc: etcd user pg-test, whose role reaches only /pg/pg-test. stdin: root password, then pg-test's.
 # Made before the cluster's DCS clients start, so they never wait for their user.
+user='pg-test'
+prefix='/pg/pg-test'
+ca='/etc/pgsvc/tls/ca.crt'
 etcd_url=
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-  if curl -s -m 3 -o /dev/null --cacert /etc/pgsvc/tls/ca.crt https://127.0.0.1:2379/health; then
-    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE=/etc/pgsvc/tls/ca.crt ETCDCTL_CACERT=/etc/pgsvc/tls/ca.crt; break
+  if curl -s -m 3 -o /dev/null --cacert "$ca" https://127.0.0.1:2379/health; then
+    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE="$ca" ETCDCTL_CACERT="$ca"; break
   elif curl -s -m 3 -o /dev/null http://127.0.0.1:2379/health; then
     etcd_url=http://127.0.0.1:2379; break
   fi
@@ -36,13 +39,13 @@ v2() { etcdapi "$1" "v2/auth/$2" "${3:-}"; }
 if etcdctl user list >/dev/null 2>&1; then v3_off=1; else v3_off=''; export ETCDCTL_USER="root:$root_pw"; fi
 case $(v2 GET roles/'pg-test') in
   200) ;;
-  404) ok "$(v2 PUT roles/'pg-test' '{"role":"pg-test","permissions":{"kv":{"read":["/pg/pg-test","/pg/pg-test/*"],"write":["/pg/pg-test","/pg/pg-test/*"]}}}')" ||
-    fail "creating role pg-test" ;;
+  404) ok "$(v2 PUT roles/'pg-test' "$(printf '{"role":"%s","permissions":{"kv":{"read":["%s","%s/*"],"write":["%s","%s/*"]}}}' "$user" "$prefix" "$prefix" "$prefix" "$prefix")")" ||
+    fail "creating role $user" ;;
   401) fail "authentication is on with another root password (see README, Security)" ;;
-  *) fail "reading role pg-test" ;;
+  *) fail "reading role $user" ;;
 esac
 case $(v2 GET users/'pg-test') in
-  200) ok "$(v2 PUT users/'pg-test' "{\"user\":\"pg-test\",\"password\":\"$user_pw\"}")" || fail "setting user pg-test's password" ;;
-  404) ok "$(v2 PUT users/'pg-test' "{\"user\":\"pg-test\",\"password\":\"$user_pw\",\"roles\":[\"pg-test\"]}")" || fail "creating user pg-test" ;;
-  *) fail "reading user pg-test" ;;
+  200) ok "$(v2 PUT users/'pg-test' "$(printf '{"user":"%s","password":"%s"}' "$user" "$user_pw")")" || fail "setting user $user's password" ;;
+  404) ok "$(v2 PUT users/'pg-test' "$(printf '{"user":"%s","password":"%s","roles":["%s"]}' "$user" "$user_pw" "$user")")" || fail "creating user $user" ;;
+  *) fail "reading user $user" ;;
 esac

@@ -2,10 +2,13 @@ set -euo pipefail
 # pgsvc: remove etcd user pg-test, its role and the cluster's DCS keys (/pg/pg-test), once its
 # Patroni members have stopped: a cluster of the same name that joins later bootstraps afresh
 # (or from the data it finds) instead of waiting for a leader that is gone. stdin: root password.
+user='pg-test'
+prefix='/pg/pg-test'
+ca='/etc/pgsvc/tls/ca.crt'
 etcd_url=
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-  if curl -s -m 3 -o /dev/null --cacert /etc/pgsvc/tls/ca.crt https://127.0.0.1:2379/health; then
-    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE=/etc/pgsvc/tls/ca.crt ETCDCTL_CACERT=/etc/pgsvc/tls/ca.crt; break
+  if curl -s -m 3 -o /dev/null --cacert "$ca" https://127.0.0.1:2379/health; then
+    etcd_url=https://127.0.0.1:2379; export CURL_CA_BUNDLE="$ca" ETCDCTL_CACERT="$ca"; break
   elif curl -s -m 3 -o /dev/null http://127.0.0.1:2379/health; then
     etcd_url=http://127.0.0.1:2379; break
   fi
@@ -14,7 +17,7 @@ done
 [ -n "$etcd_url" ] || etcd_url=https://127.0.0.1:2379
 export ETCDCTL_API=3 ETCDCTL_ENDPOINTS="$etcd_url" ETCDCTL_DIAL_TIMEOUT=5s ETCDCTL_COMMAND_TIMEOUT=10s
 if ! curl -s -m 5 -o /dev/null "$etcd_url/health"; then
-  echo "etcd auth: etcd does not answer here; user pg-test and its keys stay" >&2; exit 0
+  echo "etcd auth: etcd does not answer here; user $user and its keys stay" >&2; exit 0
 fi
 IFS= read -r root_pw
 # user_pw and v3_off are for the scripts that include this prelude; not every one reads them.
@@ -38,8 +41,8 @@ v2() { etcdapi "$1" "v2/auth/$2" "${3:-}"; }
 # v3 calls take root's credentials only while v3 authentication is on (etcd refuses them before).
 # shellcheck disable=SC2034
 if etcdctl user list >/dev/null 2>&1; then v3_off=1; else v3_off=''; export ETCDCTL_USER="root:$root_pw"; fi
-case $(etcdapi DELETE "v2/keys/pg/pg-test?recursive=true") in
-  200|404) ;; *) fail "removing the keys under /pg/pg-test" ;;
+case $(etcdapi DELETE "v2/keys$prefix?recursive=true") in
+  200|404) ;; *) fail "removing the keys under $prefix" ;;
 esac
-case $(v2 DELETE users/'pg-test') in 200|404) ;; *) fail "removing user pg-test" ;; esac
-case $(v2 DELETE roles/'pg-test') in 200|404) ;; *) fail "removing role pg-test" ;; esac
+case $(v2 DELETE users/'pg-test') in 200|404) ;; *) fail "removing user $user" ;; esac
+case $(v2 DELETE roles/'pg-test') in 200|404) ;; *) fail "removing role $user" ;; esac
