@@ -54,8 +54,9 @@ $(call plugin_dir,tls,$(TLS_VERSION))/pulumi-resource-tls: $(PLUGINS)/pulumi-res
 	pulumi plugin install resource tls $(TLS_VERSION) --file $< --reinstall
 
 ## Host packages the tests use: haproxy -c for the golden configs, sshd for the plugin tests,
-## psql (libpq) as the second client of the access checks.
-HOST_PACKAGES := haproxy openssh-server openssh-client postgresql-client shellcheck
+## psql (libpq) as the second client of the access checks, auditctl (auditd; the daemon is not
+## used) for the secrets audit's trace of every exec on the lab.
+HOST_PACKAGES := haproxy openssh-server openssh-client postgresql-client shellcheck auditd
 host-deps:
 	@missing=$$(for p in $(HOST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi

@@ -3,14 +3,12 @@
 package hardening
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -106,8 +104,9 @@ func privateKeys(t *testing.T, s *cli.Stack) []string {
 }
 
 // TestSecretsAudit looks for every generated password where none may be: the encrypted state,
-// the CLI's output, remote command lines (in the state and on the nodes while a password is
-// rotated), and node files that are not 0600/0640 and owned by their service.
+// the CLI's output, remote command lines (in the state, and every exec on the host and the
+// nodes while a password is rotated), and node files that are not 0600/0640 and owned by their
+// service.
 func TestSecretsAudit(t *testing.T) {
 	c := drill.Setup(t)
 	t.Cleanup(func() { c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview") })
@@ -118,38 +117,42 @@ func TestSecretsAudit(t *testing.T) {
 			}
 		}
 	})
-	// Watch every member's process list while the rotation is applied.
-	ctx, stop := context.WithCancel(context.Background())
-	var mu sync.Mutex
-	var seen []string
-	var wg sync.WaitGroup
-	for _, m := range c.C.Members {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				out, _ := lab.SSH(m.IP, "ps -eo args")
-				mu.Lock()
-				seen = append(seen, out)
-				mu.Unlock()
-				time.Sleep(100 * time.Millisecond)
-			}
-		}()
+	var nodes []string
+	for _, m := range c.Spec.Machines() {
+		nodes = append(nodes, m.IP)
 	}
+	// While the rotation is applied, every node runs a canary: a short-lived command with a
+	// token in its argv, which the trace must catch as it would a password.
+	canaries := map[string]string{}
+	for _, ip := range nodes {
+		canaries[ip] = randomToken(t)
+	}
+	trace := startExecTrace(t)
+	canaried := make(chan error, 1)
+	go func() { canaried <- runCanaries(canaries) }()
 	upOut := rotated.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
-	stop()
-	wg.Wait()
+	if err := <-canaried; err != nil {
+		t.Fatal(err)
+	}
+	trace.finish(t)
+	argvs := trace.argvs()
+	t.Logf("traced %d execs during the rotation", len(argvs))
+	for ip, canary := range canaries {
+		if len(exposed(argvs, []string{canary})) == 0 {
+			t.Errorf("the exec trace missed the canary on %s: it does not see every command line", ip)
+		}
+	}
 	keys := privateKeys(t, c.Stack)
 	secrets := append(generated(t, c.Stack), keys...)
+	for _, argv := range exposed(argvs, secrets) {
+		t.Errorf("a command line held a generated secret: %s", argv)
+	}
 
 	if containsAny(upOut, secrets) || containsAny(rotated.MustRun(t, 5*time.Minute, "preview", "--diff"), secrets) {
 		t.Error("the CLI printed a generated password")
 	}
 	if containsAny(c.Stack.MustRun(t, time.Minute, "stack", "export"), secrets) {
 		t.Error("the state holds a generated password in plaintext")
-	}
-	if containsAny(strings.Join(seen, "\n"), secrets) {
-		t.Error("a generated password appeared in a node's process list")
 	}
 	for _, r := range resources(t, c.Stack) {
 		for _, k := range []string{"create", "update", "delete"} {
@@ -160,10 +163,6 @@ func TestSecretsAudit(t *testing.T) {
 	}
 
 	// Files holding a password: only 0600/0640, owned by their service user; a private key: 0600.
-	nodes := []string{c.Spec.Infra[0].IP}
-	for _, m := range c.C.Members {
-		nodes = append(nodes, m.IP)
-	}
 	for _, ip := range nodes {
 		out, _ := labGrep(ip, secrets)
 		files := strings.Split(strings.TrimSpace(out), "\n")
@@ -190,6 +189,31 @@ func TestSecretsAudit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// runCanaries runs on each node (by address) a command that lives a few milliseconds with the
+// node's canary in its argv. The canary goes on stdin: only the node's own exec shows it.
+func runCanaries(canaries map[string]string) error {
+	for ip, canary := range canaries {
+		if _, err := lab.SSHInput(ip, "sh", fmt.Sprintf("sh -c 'sleep 0.01 # %s'\n", canary)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exposed lists the command lines that hold any of secrets, each secret masked.
+func exposed(argvs, secrets []string) []string {
+	var out []string
+	for _, argv := range argvs {
+		if containsAny(argv, secrets) {
+			for _, sec := range secrets {
+				argv = strings.ReplaceAll(argv, sec, "<secret>")
+			}
+			out = append(out, argv)
+		}
+	}
+	return out
 }
 
 // labGrep lists, as "mode user group path", the files on a node that hold any of patterns.
