@@ -3,12 +3,13 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"pgsvc/check"
 	"pgsvc/stacks"
@@ -284,43 +287,98 @@ func (s *Stack) Changes(t *testing.T) map[string]string {
 	return changes
 }
 
-// KillWhen starts one pulumi command on the stack and kills it, with every process it started,
-// as soon as a line of its output satisfies when: an interrupted run, cut at a known point. It
-// fails when the command ends first, or no such line comes within timeout.
-func (s *Stack) KillWhen(t *testing.T, timeout time.Duration, when func(line string) bool, args ...string) string {
+// KillAtEvent starts one pulumi command on the stack with an engine event log, and kills it,
+// with every process it started, as soon as the log has an event that satisfies when: an
+// interrupted run, cut at a known step. It returns that event, and fails when the command ends
+// first or no such event comes within timeout.
+func (s *Stack) KillAtEvent(t *testing.T, timeout time.Duration, when func(apitype.EngineEvent) bool, args ...string) apitype.EngineEvent {
 	t.Helper()
-	args = append(args, "--stack", s.Name, "--non-interactive")
+	log := &eventLog{path: filepath.Join(t.TempDir(), "events.json")}
+	defer log.close()
+	args = append(args, "--event-log", log.path, "--stack", s.Name, "--non-interactive")
 	if s.ConfigFile != "" {
 		args = append(args, "--config-file", s.ConfigFile)
 	}
 	cmd := exec.Command(filepath.Join(Root(), ".tools", "bin", "pulumi"), args...)
 	cmd.Dir, cmd.Env = s.Dir, s.Env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	kill := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	timer := time.AfterFunc(timeout, kill)
-	defer timer.Stop()
-	var seen []string
-	cut := ""
-	scanner := bufio.NewScanner(out)
-	for scanner.Scan() {
-		line := scanner.Text()
-		seen = append(seen, line)
-		if when(line) {
-			cut = line
-			kill()
-			break
+	ended := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(ended) }()
+	stop := func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-ended
+	}
+	deadline := time.After(timeout)
+	for {
+		// Read before looking at ended: events logged just before the end are not missed.
+		events, err := log.next()
+		if err != nil {
+			stop()
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			if when(e) {
+				stop()
+				return e
+			}
+		}
+		select {
+		case <-ended:
+			t.Fatalf("pulumi %v ended without the event to cut it at:\n%s", args, out.String())
+		case <-deadline:
+			stop()
+			t.Fatalf("pulumi %v ran %s without the event to cut it at:\n%s", args, timeout, out.String())
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	_ = cmd.Wait()
-	if cut == "" {
-		t.Fatalf("pulumi %v ended or ran %s without the line to cut it at:\n%s", args, timeout, strings.Join(seen, "\n"))
+}
+
+// eventLog reads an engine event log (pulumi --event-log: one JSON event a line) as it grows.
+type eventLog struct {
+	path    string
+	f       *os.File
+	partial []byte
+}
+
+// next returns the events logged since the last call; none before pulumi has created the log.
+func (l *eventLog) next() ([]apitype.EngineEvent, error) {
+	if l.f == nil {
+		f, err := os.Open(l.path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		l.f = f
 	}
-	return cut
+	more, err := io.ReadAll(l.f)
+	if err != nil {
+		return nil, err
+	}
+	l.partial = append(l.partial, more...)
+	var events []apitype.EngineEvent
+	for {
+		line, rest, complete := bytes.Cut(l.partial, []byte("\n"))
+		if !complete {
+			return events, nil
+		}
+		var e apitype.EngineEvent
+		if err := json.Unmarshal(line, &e); err != nil {
+			return nil, fmt.Errorf("event log %s: %v: %s", l.path, err, line)
+		}
+		events = append(events, e)
+		l.partial = rest
+	}
+}
+
+func (l *eventLog) close() {
+	if l.f != nil {
+		l.f.Close()
+	}
 }

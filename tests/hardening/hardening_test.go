@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
 	"pgsvc/render"
 	"pgsvc/stacks"
 	"pgsvc/tests/cli"
@@ -338,11 +340,12 @@ func TestInterruptedRun(t *testing.T) {
 		cl["services"] = []any{map[string]any{"name": "intr", "port": 5443}}
 		cl["rto"] = "fast"
 	})
-	// Cut the run while it changes a node: as the new service's first file is being written.
-	cut := edited.KillWhen(t, 5*time.Minute, func(line string) bool {
-		return strings.Contains(line, "command:remote:Command") && strings.Contains(line, "-haproxy-intr") && strings.Contains(line, "creating")
+	// Cut the run while it changes a node: as the engine starts on the new service's first file.
+	cut := edited.KillAtEvent(t, 5*time.Minute, func(e apitype.EngineEvent) bool {
+		pre := e.ResourcePreEvent
+		return pre != nil && pre.Metadata.Type == "command:remote:Command" && strings.Contains(pre.Metadata.URN, "-haproxy-intr")
 	}, "up", "--yes", "--skip-preview")
-	t.Logf("killed pulumi up at: %s", strings.TrimSpace(cut))
+	t.Logf("killed pulumi up as it began to %s %s", cut.ResourcePreEvent.Metadata.Op, cut.ResourcePreEvent.Metadata.URN)
 	edited.MustRun(t, time.Minute, "cancel", "--yes")
 	edited.MustRun(t, 10*time.Minute, "refresh", "--yes", "--clear-pending-creates", "--skip-preview")
 	edited.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
