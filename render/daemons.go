@@ -233,11 +233,20 @@ func NodeDaemons(s *stacks.Spec, m stacks.Machine) []Daemon {
 	return ds
 }
 
-// NodePackages are the Debian packages machine m needs.
+// NodePackages are the Debian packages machine m needs. A member gets the packages of every
+// member daemon, also of those its cluster does not run now (the VIP keeper's): turning one on
+// or off then installs nothing.
 func NodePackages(s *stacks.Spec, m stacks.Machine) []string {
 	pkgs := slices.Clone(BasePackages)
 	for _, d := range NodeDaemons(s, m) {
-		pkgs = append(pkgs, d.Packages...)
+		if !slices.ContainsFunc(MemberDaemons, func(md Daemon) bool { return md.Name == d.Name }) {
+			pkgs = append(pkgs, d.Packages...)
+		}
+	}
+	if m.Cluster != nil {
+		for _, d := range MemberDaemons {
+			pkgs = append(pkgs, d.Packages...)
+		}
 	}
 	return pkgs
 }
