@@ -18,12 +18,9 @@ type daemonArgs struct {
 	// Files are written after FilesAfter, and a file also after Extra[its name].
 	FilesAfter []pulumi.Resource
 	Extra      map[string][]pulumi.Resource
-	// Start names the command that starts the unit, after its files and StartAfter, with
-	// StartScript (default: render.StartService); deleting it runs StopScript (default:
-	// render.StopService).
-	Start                   string
-	StartAfter              []pulumi.Resource
-	StartScript, StopScript string
+	// Start names the command that starts the daemon, after its files and StartAfter.
+	Start      string
+	StartAfter []pulumi.Resource
 }
 
 // newDaemon writes the daemon's files under names prefix-<file> and keeps its unit running:
@@ -41,15 +38,7 @@ func newDaemon(ctx *pulumi.Context, prefix string, a daemonArgs, parent pulumi.R
 // startDaemon starts the daemon's unit after files and StartAfter, then writes its files that
 // come once it runs. It returns the start.
 func startDaemon(ctx *pulumi.Context, prefix string, a daemonArgs, parent pulumi.Resource, files []pulumi.Resource) (pulumi.Resource, error) {
-	start := a.StartScript
-	if start == "" {
-		start = render.StartService(a.Daemon.Unit)
-	}
-	stop := a.StopScript
-	if stop == "" {
-		stop = render.StopService(a.Daemon.Unit)
-	}
-	started, err := run(ctx, a.Start, a.Node.Conn, step{Create: start, Delete: stop}, parent, append(files, a.StartAfter...))
+	started, err := run(ctx, a.Start, a.Node.Conn, step{Create: a.Daemon.StartScript(a.Input), Delete: a.Daemon.StopScript(a.Input)}, parent, append(files, a.StartAfter...))
 	if err != nil {
 		return nil, err
 	}

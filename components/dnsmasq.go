@@ -29,7 +29,7 @@ func NewDnsmasq(ctx *pulumi.Context, name string, args *DnsmasqArgs, opts ...pul
 		return nil, err
 	}
 	if _, err := newDaemon(ctx, name, daemonArgs{Daemon: render.Dnsmasq, Input: render.Input{Spec: args.Spec, Node: args.Infra}, Node: args.Node,
-		FilesAfter: []pulumi.Resource{args.Node}, Start: name + "-service", StartScript: render.DnsmasqStart()}, d); err != nil {
+		FilesAfter: []pulumi.Resource{args.Node}, Start: name + "-service"}, d); err != nil {
 		return nil, err
 	}
 	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{})

@@ -39,7 +39,7 @@ func NewEtcd(ctx *pulumi.Context, name string, args *EtcdArgs, opts ...pulumi.Re
 		extra["env"] = append(extra["env"], args.Previous.Env)
 	}
 	files, err := newDaemon(ctx, name, daemonArgs{Daemon: render.Etcd, Input: render.Input{Spec: args.Spec, Node: args.Member}, Node: args.Node,
-		FilesAfter: []pulumi.Resource{args.Node}, Extra: extra, Start: name + "-service", StartScript: render.EtcdStart(args.Spec, args.Member)}, e)
+		FilesAfter: []pulumi.Resource{args.Node}, Extra: extra, Start: name + "-service"}, e)
 	if err != nil {
 		return nil, err
 	}

@@ -37,9 +37,8 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 		return nil, err
 	}
 	c := args.Cluster
-	p.daemon = daemonArgs{Daemon: render.Patroni, Input: render.Input{Spec: args.Spec, Cluster: c, Member: args.Member}, Node: args.Node,
-		Secrets: args.Secrets, FilesAfter: []pulumi.Resource{args.Node}, Start: name + "-service",
-		StartScript: render.PatroniStart(c, args.Member, args.Node.Conn.Node), StopScript: render.PatroniStop(c)}
+	p.daemon = daemonArgs{Daemon: render.Patroni, Input: render.Input{Spec: args.Spec, Cluster: c, Member: args.Member, Node: args.Node.Conn.Node},
+		Node: args.Node, Secrets: args.Secrets, FilesAfter: []pulumi.Resource{args.Node}, Start: name + "-service"}
 	if args.ConfigAfter != nil {
 		p.daemon.Extra = map[string][]pulumi.Resource{"patroni-yml": {args.ConfigAfter}}
 	}

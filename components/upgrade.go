@@ -6,7 +6,7 @@ package components
 //   - one cluster per stack to environments of several clusters (2026-11): legacyAliases move
 //     the environment's resources in the state instead of replacing them;
 //   - etcd from plain HTTP to TLS (2026-11): newEtcdFinishMove, with render/upgrade.go;
-//   - Debian's vip-manager 1.0.2 to pgsvc-vip (2026-12): stopVipManager.
+//   - Debian's vip-manager 1.0.2 to pgsvc-vip (2026-12): in render/upgrade.go.
 
 import (
 	"fmt"
@@ -51,6 +51,3 @@ func newEtcdFinishMove(ctx *pulumi.Context, env *Environment, after []pulumi.Res
 	}
 	return nil
 }
-
-// stopVipManager stops Debian's vip-manager, which earlier deployments ran in pgsvc-vip's place.
-var stopVipManager = render.StopService("vip-manager")

@@ -31,7 +31,7 @@ func NewVipManager(ctx *pulumi.Context, name string, args *VipManagerArgs, opts 
 	// Stopping the unit releases the VIP and resets the connections made through it.
 	if _, err := newDaemon(ctx, name+"-vip", daemonArgs{Daemon: render.VipKeeper, Input: render.Input{Cluster: args.Cluster, Member: args.Member},
 		Node: args.Node, FilesAfter: append([]pulumi.Resource{args.Node}, args.After...), Start: name + "-vip",
-		StartAfter: args.After, StartScript: stopVipManager + "\n" + render.StartService(render.VipUnit)}, v); err != nil {
+		StartAfter: args.After}, v); err != nil {
 		return nil, err
 	}
 	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{"address": pulumi.String(args.Cluster.VIP.Address)})

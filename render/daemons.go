@@ -49,6 +49,24 @@ type Daemon struct {
 	TLSReload func(*stacks.Cluster) string
 	// Runs says whether a member of the cluster runs it; nil: every member.
 	Runs func(*stacks.Cluster) bool
+	// Start starts it and Stop stops it; nil: StartService and StopService of its unit.
+	Start, Stop func(Input) string
+}
+
+// StartScript starts the daemon on the node described by in.
+func (d Daemon) StartScript(in Input) string {
+	if d.Start != nil {
+		return d.Start(in)
+	}
+	return StartService(d.Unit)
+}
+
+// StopScript stops the daemon on the node described by in.
+func (d Daemon) StopScript(in Input) string {
+	if d.Stop != nil {
+		return d.Stop(in)
+	}
+	return StopService(d.Unit)
 }
 
 // RunsOn reports whether a member of c runs the daemon.
@@ -83,6 +101,8 @@ var (
 	Patroni = Daemon{
 		Name: "patroni", Unit: "patroni", Packages: []string{"postgresql-15", "patroni", "python3-etcd"},
 		Ports: []string{"postgres", "patroni"}, CertFile: ServerCertPath,
+		Start: func(in Input) string { return PatroniStart(in.Cluster, in.Member, in.Node) },
+		Stop:  func(in Input) string { return PatroniStop(in.Cluster) },
 		TLSReload: func(c *stacks.Cluster) string {
 			s := ReloadPostgres(c.Ports.Postgres)
 			if c.WebTLS() {
@@ -139,7 +159,8 @@ var (
 	}
 	VipKeeper = Daemon{
 		Name: "vip", Unit: VipUnit, Packages: []string{"arping", "iproute2", "nftables"},
-		Runs: func(c *stacks.Cluster) bool { return c.VIP.Enabled },
+		Runs:  func(c *stacks.Cluster) bool { return c.VIP.Enabled },
+		Start: func(Input) string { return stopVipManager + "\n" + StartService(VipUnit) },
 		Files: func(in Input) []DaemonFile {
 			return scriptUnitFiles(VipUnit,
 				func(in Input) File { return Vip(in.Cluster, in.Member) },
@@ -155,6 +176,7 @@ var MemberDaemons = []Daemon{Patroni, PatroniGuardDaemon, PgBouncer, HAProxy, Vi
 var (
 	Etcd = Daemon{
 		Name: "etcd", Unit: "etcd", Packages: []string{"etcd-server", "etcd-client"},
+		Start: func(in Input) string { return EtcdStart(in.Spec, in.Node) },
 		Files: func(in Input) []DaemonFile {
 			return []DaemonFile{
 				{Name: "dropin", Plain: func(Input) File { return EtcdDropIn() }, Ops: FileOps{OnChange: DaemonReload}},
@@ -165,6 +187,7 @@ var (
 	}
 	Dnsmasq = Daemon{
 		Name: "dnsmasq", Unit: "dnsmasq", Packages: []string{"dnsmasq"},
+		Start: func(Input) string { return DnsmasqStart() },
 		Files: func(in Input) []DaemonFile {
 			return []DaemonFile{{Name: "conf", Ops: FileOps{Validate: "dnsmasq --test", OnChange: RestartIfActive("dnsmasq")},
 				Plain: func(in Input) File { return DnsmasqConfig(in.Spec.Infra[infraIndex(in.Spec, in.Node)]) }}}
@@ -210,11 +233,20 @@ func NodeDaemons(s *stacks.Spec, m stacks.Machine) []Daemon {
 	return ds
 }
 
-// NodePackages are the Debian packages machine m needs.
+// NodePackages are the Debian packages machine m needs. A member gets the packages of every
+// member daemon, also of those its cluster does not run now (the VIP keeper's): turning one on
+// or off then installs nothing.
 func NodePackages(s *stacks.Spec, m stacks.Machine) []string {
 	pkgs := slices.Clone(BasePackages)
 	for _, d := range NodeDaemons(s, m) {
-		pkgs = append(pkgs, d.Packages...)
+		if !slices.ContainsFunc(MemberDaemons, func(md Daemon) bool { return md.Name == d.Name }) {
+			pkgs = append(pkgs, d.Packages...)
+		}
+	}
+	if m.Cluster != nil {
+		for _, d := range MemberDaemons {
+			pkgs = append(pkgs, d.Packages...)
+		}
 	}
 	return pkgs
 }

@@ -10,7 +10,8 @@ import (
 // can be retired once no such deployment is left:
 //
 //   - etcd from plain HTTP to TLS (2026-11): EtcdMovePath, etcdStartMove, EtcdFinishMoveScript;
-//     the components' side is components/upgrade.go.
+//     the components' side is components/upgrade.go;
+//   - Debian's vip-manager 1.0.2 to pgsvc-vip (2026-12): stopVipManager.
 
 // EtcdMovePath holds the settings of a member's move to TLS; etcd.service reads it after
 // /etc/default/etcd (see EtcdDropIn). A member of an etcd cluster deployed before etcd spoke
@@ -42,3 +43,6 @@ func EtcdFinishMoveScript(s *stacks.Spec, name string) []byte {
 	data["PeerURL"] = "https://" + hostPort(s.NodeIPs()[name], s.Etcd.PeerPort)
 	return execute("etcd-tls-finish.sh.tmpl", data)
 }
+
+// stopVipManager stops Debian's vip-manager, which earlier deployments ran in pgsvc-vip's place.
+var stopVipManager = StopService("vip-manager")

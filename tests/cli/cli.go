@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -43,7 +44,20 @@ type Stack struct {
 	Env  []string
 	// ConfigFile replaces the stack's Pulumi.<stack>.yaml when set.
 	ConfigFile string
+	// outputs are the stack's outputs as last read, shared by the stack's edited copies
+	// (WithConfig) and forgotten by any command that may change them.
+	outputs *outputsCache
+	// config is the stack's config as last read (config --json).
+	config string
 }
+
+type outputsCache struct {
+	mu  sync.Mutex
+	raw string
+}
+
+// changesOutputs are the commands after which the stack's outputs must be read again.
+var changesOutputs = []string{"up", "destroy", "refresh", "cancel", "import", "state"}
 
 // Toolchain returns the environment that runs the repository's CLI and plugins. Without a built
 // toolchain it skips the test, or fails it when end-to-end tests were asked for.
@@ -92,6 +106,13 @@ func (s *Stack) Run(t *testing.T, timeout time.Duration, args ...string) (string
 	if s.ConfigFile != "" && slices.Contains([]string{"up", "preview", "config", "destroy", "refresh"}, args[0]) {
 		args = append(args, "--config-file", s.ConfigFile)
 	}
+	if args[0] == "config" && len(args) > 1 && args[1] != "--json" {
+		s.config = ""
+	}
+	if slices.Contains(changesOutputs, args[0]) {
+		s.forgetOutputs()
+		defer s.forgetOutputs()
+	}
 	cmd := exec.CommandContext(ctx, filepath.Join(Root(), ".tools", "bin", "pulumi"), append(args, "--non-interactive")...)
 	cmd.Dir = s.Dir
 	cmd.Env = s.Env
@@ -136,9 +157,28 @@ func DevStack(t *testing.T) *Stack {
 // Outputs reads the stack's outputs, secrets shown, into v.
 func (s *Stack) Outputs(t *testing.T, v any) {
 	t.Helper()
-	out := s.MustRun(t, time.Minute, "stack", "output", "--json", "--show-secrets")
+	if s.outputs == nil {
+		s.outputs = &outputsCache{}
+	}
+	s.outputs.mu.Lock()
+	out := s.outputs.raw
+	s.outputs.mu.Unlock()
+	if out == "" {
+		out = s.MustRun(t, time.Minute, "stack", "output", "--json", "--show-secrets")
+		s.outputs.mu.Lock()
+		s.outputs.raw = out
+		s.outputs.mu.Unlock()
+	}
 	if err := json.Unmarshal([]byte(out), v); err != nil {
 		t.Fatalf("stack outputs: %v\n%s", err, out)
+	}
+}
+
+func (s *Stack) forgetOutputs() {
+	if s.outputs != nil {
+		s.outputs.mu.Lock()
+		s.outputs.raw = ""
+		s.outputs.mu.Unlock()
 	}
 }
 
@@ -214,11 +254,20 @@ func ClusterConfig(cfg map[string]any, name string) map[string]any {
 // Spec loads the stack's config through the same validation the program uses.
 func (s *Stack) Spec(t *testing.T) *stacks.Spec {
 	t.Helper()
-	spec, err := stacks.LoadConfigJSON([]byte(s.MustRun(t, time.Minute, "config", "--json")))
+	spec, err := stacks.LoadConfigJSON([]byte(s.configJSON(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return spec
+}
+
+// configJSON is the stack's config, as config --json prints it.
+func (s *Stack) configJSON(t *testing.T) string {
+	t.Helper()
+	if s.config == "" {
+		s.config = s.MustRun(t, time.Minute, "config", "--json")
+	}
+	return s.config
 }
 
 // WithConfig returns the stack with its config edited by edit, in a file of the test's own; the
@@ -228,7 +277,7 @@ func (s *Stack) WithConfig(t *testing.T, edit func(cfg map[string]any)) *Stack {
 	var raw map[string]struct {
 		Value string `json:"value"`
 	}
-	if err := json.Unmarshal([]byte(s.MustRun(t, time.Minute, "config", "--json")), &raw); err != nil {
+	if err := json.Unmarshal([]byte(s.configJSON(t)), &raw); err != nil {
 		t.Fatal(err)
 	}
 	cfg := map[string]any{}
@@ -249,8 +298,11 @@ func (s *Stack) WithConfig(t *testing.T, edit func(cfg map[string]any)) *Stack {
 	if err := os.WriteFile(file, doc, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if s.outputs == nil {
+		s.outputs = &outputsCache{}
+	}
 	edited := *s
-	edited.ConfigFile = file
+	edited.ConfigFile, edited.config = file, ""
 	return &edited
 }
 
