@@ -352,7 +352,8 @@ func (s *Stack) KillAtEvent(t *testing.T, timeout time.Duration, when func(apity
 		args = append(args, "--config-file", s.ConfigFile)
 	}
 	cmd := exec.Command(filepath.Join(Root(), ".tools", "bin", "pulumi"), args...)
-	cmd.Dir, cmd.Env = s.Dir, s.Env
+	// The CLI offers --event-log only with its debugging commands (as the Automation API runs it).
+	cmd.Dir, cmd.Env = s.Dir, append(slices.Clone(s.Env), "PULUMI_DEBUG_COMMANDS=true")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
