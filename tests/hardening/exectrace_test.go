@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -56,12 +57,22 @@ func startExecTrace(t *testing.T) *execTrace {
 		t.Fatalf("an audit daemon runs (pid %s): the trace would take its records", before["pid"])
 	}
 	tr := &execTrace{fd: auditSocket(t), lost: before["lost"], events: map[string][]string{}}
-	removeRules := func() { _ = exec.Command("auditctl", "-D", "-k", execTraceKey).Run() }
-	removeRules() // left by a run that was killed
+	removeRules := "auditctl -D -k " + execTraceKey
+	restore := fmt.Sprintf("auditctl -e %s -b %s --backlog_wait_time %s", before["enabled"], before["backlog_limit"], before["backlog_wait_time"])
+	shell(t, removeRules) // left by a run that was killed
 
+	// A test binary that dies (a go test timeout) runs no cleanup: a guard in a session of its
+	// own takes the rules away and puts the settings back once this process is gone.
+	guard := exec.Command("sh", "-c", fmt.Sprintf("tail --pid=%d -f /dev/null; %s; %s", os.Getpid(), removeRules, restore))
+	guard.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := guard.Start(); err != nil {
+		t.Fatal(err)
+	}
 	// Cleanups run last first: the rules go, then the daemon, then the settings come back.
 	t.Cleanup(func() {
-		auditctl(t, "-e", before["enabled"], "-b", before["backlog_limit"], "--backlog_wait_time", before["backlog_wait_time"])
+		shell(t, restore)
+		_ = syscall.Kill(-guard.Process.Pid, syscall.SIGKILL)
+		_ = guard.Wait()
 	})
 	// Room for the records of a busy run; when there is none, a record is lost (and counted)
 	// rather than the exec waiting on the test.
@@ -75,7 +86,7 @@ func startExecTrace(t *testing.T) *execTrace {
 		tr.setDaemon(t, 0)
 		syscall.Close(tr.fd)
 	})
-	t.Cleanup(removeRules)
+	t.Cleanup(func() { shell(t, removeRules) })
 	for _, arch := range []string{"b64", "b32"} {
 		auditctl(t, "-a", "exit,always", "-F", "arch="+arch, "-S", "execve", "-S", "execveat", "-k", execTraceKey)
 	}
@@ -272,6 +283,13 @@ func auditctl(t *testing.T, args ...string) {
 	t.Helper()
 	if out, err := exec.Command("auditctl", args...).CombinedOutput(); err != nil {
 		t.Fatalf("auditctl %v: %v\n%s", args, err, out)
+	}
+}
+
+func shell(t *testing.T, script string) {
+	t.Helper()
+	if out, err := exec.Command("sh", "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, out)
 	}
 }
 
