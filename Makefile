@@ -23,17 +23,22 @@ plugin_dir = $(PULUMI_HOME)/plugins/resource-$(1)-v$(2)
 .PHONY: host-deps tools up preview destroy refresh stack test test-unit test-tools lab-up lab-down lab-reset lab-status check bench fmt vet
 
 ## Toolchain -----------------------------------------------------------------------------------
-tools: $(BIN)/pulumi $(BIN)/pulumi-language-go \
+tools: $(BIN)/pulumi $(BIN)/pulumi-upstream $(BIN)/pulumi-language-go \
 	$(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command \
 	$(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random \
 	$(call plugin_dir,tls,$(TLS_VERSION))/pulumi-resource-tls
 
-$(BIN)/pulumi: tools/cli/go.mod tools/cli/go.sum
+# pulumi is ours: it runs pulumi-upstream, the upstream CLI, skipping checkpoints in dry runs.
+# The CLI finds the language host next to itself.
+$(BIN)/pulumi: $(call sources,tools/cli/cmd/pulumi) | $(BIN)/pulumi-upstream
+	cd tools/cli && go build -o $@ ./cmd/pulumi
+
+$(BIN)/pulumi-upstream: tools/cli/go.mod tools/cli/go.sum
 	cd tools/cli && go build -o $@ \
 		-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
 		github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
-$(BIN)/pulumi-language-go: $(call sources,tools/cli)
+$(BIN)/pulumi-language-go: $(call sources,tools/cli/languagehost tools/cli/cmd/pulumi-language-go) tools/cli/go.mod tools/cli/go.sum
 	cd tools/cli && go build -o $@ -ldflags "-X main.version=$(PULUMI_VERSION)" ./cmd/pulumi-language-go
 
 $(PLUGINS)/pulumi-resource-command: $(call sources,tools/command)
@@ -45,7 +50,7 @@ $(PLUGINS)/pulumi-resource-random: $(call sources,tools/random)
 $(PLUGINS)/pulumi-resource-tls: $(call sources,tools/tls)
 	cd tools/tls && go build -o $@ .
 
-# The engine finds language hosts next to the CLI, and resource plugins in PULUMI_HOME.
+# The engine finds resource plugins in PULUMI_HOME.
 $(call plugin_dir,command,$(COMMAND_VERSION))/pulumi-resource-command: $(PLUGINS)/pulumi-resource-command $(BIN)/pulumi
 	pulumi plugin install resource command $(COMMAND_VERSION) --file $< --reinstall
 $(call plugin_dir,random,$(RANDOM_VERSION))/pulumi-resource-random: $(PLUGINS)/pulumi-resource-random $(BIN)/pulumi
