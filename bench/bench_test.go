@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,19 +19,16 @@ import (
 	"pgsvc/tests/cli"
 	"pgsvc/tests/drill"
 	"pgsvc/tests/lab"
-	"pgsvc/tests/mock"
 	"pgsvc/tests/outage"
 )
 
-// TestBench runs every benchmark on the lab and writes RESULTS.md. It runs only under make bench.
+// TestBench runs every benchmark and writes RESULTS.md. It runs only under make bench. Every
+// section but scale measures the lab's dev stack.
 func TestBench(t *testing.T) {
 	if os.Getenv("PGSVC_BENCH") != "1" {
 		t.Skip("benchmarks run with make bench (PGSVC_BENCH=1), after make up")
 	}
-	r := &Report{Started: time.Now()}
-	s := cli.DevStack(t)
-	spec := s.Spec(t)
-	r.Facts = machineFacts(nodeVersions(t, spec))
+	r := &Report{Started: time.Now(), Facts: machineFacts()}
 	write := func() {
 		if len(only) > 0 {
 			if earlier, err := os.ReadFile("RESULTS.md"); err == nil {
@@ -42,23 +40,30 @@ func TestBench(t *testing.T) {
 		}
 	}
 	defer write()
-	if measures("deploy") {
-		benchDeploy(t, r, s, spec)
-	}
-	c := drill.Setup(t)
-	for _, section := range []struct {
-		name string
-		run  func(*testing.T, *Report, *drill.Cluster)
-	}{
-		{"noop", benchNoop}, {"edit", benchEdit}, {"datapath", benchDataPath}, {"outage", benchOutage}, {"rotation", benchRotation},
-	} {
-		if measures(section.name) {
-			section.run(t, r, c)
+	sections := []labSection{{"noop", benchNoop}, {"edit", benchEdit}, {"datapath", benchDataPath}, {"outage", benchOutage}, {"rotation", benchRotation}}
+	if measures("deploy") || slices.ContainsFunc(sections, func(s labSection) bool { return measures(s.name) }) {
+		s := cli.DevStack(t)
+		spec := s.Spec(t)
+		r.Facts = append(r.Facts, labFacts(nodeVersions(t, spec))...)
+		if measures("deploy") {
+			benchDeploy(t, r, s, spec)
+		}
+		c := drill.Setup(t)
+		for _, section := range sections {
+			if measures(section.name) {
+				section.run(t, r, c)
+			}
 		}
 	}
 	if measures("scale") {
-		benchScale(t, r, spec)
+		benchScale(t, r)
 	}
+}
+
+// labSection is a section measured on the dev stack's test cluster.
+type labSection struct {
+	name string
+	run  func(*testing.T, *Report, *drill.Cluster)
 }
 
 func seconds(d time.Duration) float64 { return d.Seconds() }
@@ -367,46 +372,4 @@ func benchRotation(t *testing.T, r *Report, c *drill.Cluster) {
 	c.Stack.MustRun(t, 10*time.Minute, "up", "--yes", "--skip-preview")
 	r.add(errs)
 	r.add(gap)
-}
-
-// benchScale times the program itself against the mocked engine for an environment of 1, 10
-// and 50 clusters.
-func benchScale(t *testing.T, r *Report, spec *stacks.Spec) {
-	perCluster := map[int]*Figure{}
-	for _, n := range []int{1, 10, 50} {
-		f := &Figure{Name: fmt.Sprintf("mocked preview of an environment of %d clusters of 3 members, per cluster", n), Unit: "ms"}
-		env := environment(spec, n)
-		for i := 0; i < reps; i++ {
-			d := timed(func() { mock.Deploy(t, env) })
-			f.Samples = append(f.Samples, float64(d.Milliseconds())/float64(n))
-		}
-		perCluster[n] = f
-	}
-	_, ten, _ := perCluster[10].stats()
-	perCluster[50].Goal = "linear: within 1.5x of the 10-cluster figure"
-	perCluster[50].Pass = func(m float64) bool { return m <= 1.5*ten }
-	for _, n := range []int{1, 10, 50} {
-		r.add(*perCluster[n])
-	}
-}
-
-// environment is the dev spec's environment with n copies of pg-test under other names and
-// addresses, sharing its infra node and DCS.
-func environment(base *stacks.Spec, n int) *stacks.Spec {
-	s := *base
-	test := base.Find(cli.TestCluster)
-	s.Clusters = nil
-	for i := 0; i < n; i++ {
-		c := *test
-		c.Name = fmt.Sprintf("pg-b%d", i)
-		c.Members = nil
-		for j, m := range test.Members {
-			m.IP = fmt.Sprintf("10.100.%d.%d", i, 11+j)
-			c.Members = append(c.Members, m)
-		}
-		c.VIP.Address = fmt.Sprintf("10.100.%d.3", i)
-		s.Clusters = append(s.Clusters, c)
-	}
-	s.Etcd.Members = []string{s.Infra[0].Name, "pg-b0-1", "pg-b0-2"}
-	return &s
 }

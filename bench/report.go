@@ -1,4 +1,5 @@
-// Package bench measures pgsvc on the lab against its goals and writes bench/RESULTS.md.
+// Package bench measures pgsvc against its goals, on the lab and on fake nodes, and writes
+// bench/RESULTS.md.
 package bench
 
 import (
@@ -131,27 +132,35 @@ func (r *Report) keepEarlier(earlier string) {
 	}
 }
 
-// machineFacts describes the host and the lab nodes' package versions.
-func machineFacts(nodeVersions string) []string {
-	out := func(name string, args ...string) string {
-		b, err := exec.Command(name, args...).Output()
-		if err != nil {
-			return "unknown"
-		}
-		return strings.TrimSpace(string(b))
-	}
+// machineFacts describes the host.
+func machineFacts() []string {
 	mem := "unknown"
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
 		mem = strings.Fields(strings.SplitN(string(b), "\n", 2)[0])[1] + " kB"
 	}
 	return []string{
-		fmt.Sprintf("cores: %d (%s)", runtime.NumCPU(), out("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")),
+		fmt.Sprintf("cores: %d (%s)", runtime.NumCPU(), output("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")),
 		"memory: " + mem,
-		"kernel: " + out("uname", "-r"),
+		"kernel: " + output("uname", "-r"),
 		"go: " + runtime.Version(),
+		"load average at the start: " + output("cut", "-d", " ", "-f", "1-3", "/proc/loadavg"),
+	}
+}
+
+// labFacts describes the lab nodes, for a run that measures them.
+func labFacts(nodeVersions string) []string {
+	return []string{
 		"lab nodes: systemd-nspawn containers on the same host, sharing its cores",
 		"node packages: " + nodeVersions,
 	}
+}
+
+func output(name string, args ...string) string {
+	b, err := exec.Command(name, args...).Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(b))
 }
 
 // only lists the sections a partial run measures (make bench ONLY=outage,rotation); empty for all.

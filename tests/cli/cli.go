@@ -95,11 +95,8 @@ func NewTempStack(t *testing.T, dir string) *Stack {
 	return s
 }
 
-// Run runs one pulumi command on the stack and returns its combined output.
-func (s *Stack) Run(t *testing.T, timeout time.Duration, args ...string) (string, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
+// Command is one pulumi command on the stack, for Run or a caller that runs it its own way.
+func (s *Stack) Command(ctx context.Context, args ...string) *exec.Cmd {
 	if args[0] != "stack" || len(args) < 2 || args[1] != "init" {
 		args = append(args, "--stack", s.Name)
 	}
@@ -116,6 +113,15 @@ func (s *Stack) Run(t *testing.T, timeout time.Duration, args ...string) (string
 	cmd := exec.CommandContext(ctx, filepath.Join(Root(), ".tools", "bin", "pulumi"), append(args, "--non-interactive")...)
 	cmd.Dir = s.Dir
 	cmd.Env = s.Env
+	return cmd
+}
+
+// Run runs one pulumi command on the stack and returns its combined output.
+func (s *Stack) Run(t *testing.T, timeout time.Duration, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := s.Command(ctx, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()

@@ -1,5 +1,5 @@
 // Package mock runs pgsvc's component tree against Pulumi's mocked engine and records every
-// resource it registers, for unit tests and the program's scale benchmark.
+// resource it registers, for unit tests.
 package mock
 
 import (

@@ -118,7 +118,7 @@ func (h *Host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 
 	info := req.GetInfo()
 	dir := programDir(info, req.GetPwd())
-	bin, cleanup, buildErr := h.build(ctx, dir, entryPoint(info))
+	bin, cleanup, buildErr := h.program(ctx, info, dir)
 	if buildErr != nil {
 		return &pulumirpc.RunResponse{Error: buildErr.Error()}, nil
 	}
@@ -216,6 +216,19 @@ func (h *Host) untrack(id int) {
 		cancel()
 		delete(h.cancels, id)
 	}
+}
+
+// program returns the program to run and what removes it after the run: the prebuilt binary that
+// the project's runtime option binary names (relative to the program directory), as with
+// upstream's Go host, or else a fresh build.
+func (h *Host) program(ctx context.Context, info *pulumirpc.ProgramInfo, dir string) (string, func(), error) {
+	if bin, _ := info.GetOptions().AsMap()["binary"].(string); bin != "" {
+		if !filepath.IsAbs(bin) {
+			bin = filepath.Join(dir, bin)
+		}
+		return bin, func() {}, nil
+	}
+	return h.build(ctx, dir, entryPoint(info))
 }
 
 // build compiles the program into a temporary file that cleanup removes. The previous build of

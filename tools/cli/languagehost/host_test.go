@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // writeModule lays out a throwaway Go module; files maps relative paths to contents.
@@ -175,6 +177,38 @@ func TestRebuildAfterChange(t *testing.T) {
 		if got := run(step.dir); got != step.want {
 			t.Errorf("step %d: the program wrote %q, want %q", i, got, step.want)
 		}
+	}
+}
+
+// TestRunPrebuiltBinary: with the runtime option binary, the host runs that file and builds
+// nothing (the program directory's source does not compile).
+func TestRunPrebuiltBinary(t *testing.T) {
+	dir := writeModule(t, map[string]string{"main.go": "package main\n\nfunc main() { undefinedThing() }\n"})
+	built := writeModule(t, map[string]string{"main.go": envProgram})
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "bin", "prog"), ".")
+	cmd.Dir = built
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, binary := range []string{"bin/prog", filepath.Join(dir, "bin", "prog")} {
+		t.Run(binary, func(t *testing.T) {
+			os.Remove(filepath.Join(dir, "env.json"))
+			options, err := structpb.NewStruct(map[string]any{"binary": binary})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := New("", "v0", &bytes.Buffer{}, &bytes.Buffer{})
+			resp, err := h.Run(context.Background(), &pulumirpc.RunRequest{Info: &pulumirpc.ProgramInfo{ProgramDirectory: dir, Options: options}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Error != "" {
+				t.Fatalf("Error = %q", resp.Error)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "env.json")); err != nil {
+				t.Errorf("the prebuilt program did not run: %v", err)
+			}
+		})
 	}
 }
 

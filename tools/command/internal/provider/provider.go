@@ -8,6 +8,7 @@ import (
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"pgsvc/tools/command/internal/local"
 	"pgsvc/tools/command/internal/redact"
@@ -36,7 +37,32 @@ func New() (p.Provider, error) {
 	if err != nil {
 		return p.Provider{}, err
 	}
-	return redact.Guard(replaceOnTriggers(prov)), nil
+	return redact.Guard(unchangedFirst(replaceOnTriggers(prov))), nil
+}
+
+// unchangedFirst answers the commonest diff, inputs equal to the last ones, without infer's diff,
+// which rebuilds the resource's schema by reflection in every call: most of the provider's time
+// in a no-op deploy. Every other request goes on to infer, among them those its diff treats
+// apart: ignored changes, unknown values, and the engine's own keys (version, __*).
+func unchangedFirst(prov p.Provider) p.Provider {
+	diff := prov.Diff
+	prov.Diff = func(ctx context.Context, req p.DiffRequest) (p.DiffResponse, error) {
+		if len(req.IgnoreChanges) == 0 && req.OldInputs.Len() > 0 && !req.Inputs.HasComputed() &&
+			!hasEngineKeys(req.Inputs) && req.OldInputs.Equals(req.Inputs) {
+			return p.DiffResponse{}, nil
+		}
+		return diff(ctx, req)
+	}
+	return prov
+}
+
+func hasEngineKeys(m property.Map) bool {
+	for k := range m.All {
+		if k == "version" || strings.HasPrefix(k, "__") {
+			return true
+		}
+	}
+	return false
 }
 
 // replaceOnTriggers makes any change under `triggers` a replacement. Every
