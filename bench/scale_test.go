@@ -34,14 +34,16 @@ func benchScale(t *testing.T, r *Report) {
 	nodes := fakenodes.Start(t)
 	project := scaleProject(t)
 	shape := devClusterShape(t)
-	type figures struct{ preview, previewMem, up, upMem Figure }
+	type figures struct{ preview, previewCPU, previewMem, up, upCPU, upMem Figure }
 	measured := map[int]*figures{}
 	resources := map[int]string{}
 	for _, n := range scaleSizes {
 		f := &figures{
 			preview:    Figure{Name: "preview of an environment of " + clusters(n), Unit: "s"},
+			previewCPU: Figure{Name: "CPU time of the preview of " + clusters(n), Unit: "s"},
 			previewMem: Figure{Name: "peak memory of the preview of " + clusters(n), Unit: "MB"},
 			up:         Figure{Name: "no-op up of an environment of " + clusters(n), Unit: "s"},
+			upCPU:      Figure{Name: "CPU time of the no-op up of " + clusters(n), Unit: "s"},
 			upMem:      Figure{Name: "peak memory of the no-op up of " + clusters(n), Unit: "MB"},
 		}
 		measured[n] = f
@@ -53,13 +55,15 @@ func benchScale(t *testing.T, r *Report) {
 		d := timed(func() { deploy.MustRun(t, 2*time.Hour, "up", "--yes", "--skip-preview") })
 		t.Logf("%s deployed on fake nodes in %.0f s", clusters(n), seconds(d))
 		for i := 0; i < reps; i++ {
-			secs, mem, _ := measure(t, s, "preview", "--expect-no-changes")
-			f.preview.Samples = append(f.preview.Samples, secs)
-			f.previewMem.Samples = append(f.previewMem.Samples, mem)
-			secs, mem, out := measure(t, s, "up", "--yes", "--skip-preview", "--expect-no-changes")
-			f.up.Samples = append(f.up.Samples, secs)
-			f.upMem.Samples = append(f.upMem.Samples, mem)
-			if m := unchanged.FindStringSubmatch(out); m != nil {
+			run := measure(t, s, "preview", "--expect-no-changes")
+			f.preview.Samples = append(f.preview.Samples, run.secs)
+			f.previewCPU.Samples = append(f.previewCPU.Samples, run.cpu)
+			f.previewMem.Samples = append(f.previewMem.Samples, run.mb)
+			run = measure(t, s, "up", "--yes", "--skip-preview", "--expect-no-changes")
+			f.up.Samples = append(f.up.Samples, run.secs)
+			f.upCPU.Samples = append(f.upCPU.Samples, run.cpu)
+			f.upMem.Samples = append(f.upMem.Samples, run.mb)
+			if m := unchanged.FindStringSubmatch(run.out); m != nil {
 				resources[n] = m[1]
 			}
 		}
@@ -91,12 +95,12 @@ func benchScale(t *testing.T, r *Report) {
 				"the program is prebuilt (runtime option binary), so the times are the engine's, the program's and the providers'; "+
 				"preview through the toolchain's pulumi, which skips checkpoints in dry runs", strings.Join(counts, ", "))
 			f.up.Note = "up --skip-preview --expect-no-changes with checkpoints on, on a file backend"
-			f.previewMem.Note = "the sum of the resident memory of pulumi and every process under it (language host, program, plugins), sampled every 100 ms"
+			f.previewCPU.Note = "user and system time of pulumi and every process under it (language host, program, plugins): the wall times depend on what else the machine runs, this much less"
+			f.previewMem.Note = "the sum of the resident memory of pulumi and every process under it, sampled every 100 ms"
 		}
-		r.add(f.preview)
-		r.add(f.previewMem)
-		r.add(f.up)
-		r.add(f.upMem)
+		for _, figure := range []Figure{f.preview, f.previewCPU, f.previewMem, f.up, f.upCPU, f.upMem} {
+			r.add(figure)
+		}
 	}
 	r.add(perCluster("preview", func(f *figures) Figure { return f.preview }))
 	r.add(perCluster("no-op up", func(f *figures) Figure { return f.up }))
@@ -111,9 +115,15 @@ func clusters(n int) string {
 
 var unchanged = regexp.MustCompile(`(\d+) unchanged`)
 
-// measure runs one pulumi command on the stack and returns its wall time in seconds, its process
-// tree's peak memory in MB (2^20 bytes) and its output; it fails the test when the command fails.
-func measure(t *testing.T, s *cli.Stack, args ...string) (secs, mb float64, out string) {
+// pulumiRun is what one measured pulumi command took: wall and CPU seconds, its process tree's peak
+// memory in MB (2^20 bytes), and its output.
+type pulumiRun struct {
+	secs, cpu, mb float64
+	out           string
+}
+
+// measure runs one pulumi command on the stack; it fails the test when the command fails.
+func measure(t *testing.T, s *cli.Stack, args ...string) pulumiRun {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
@@ -122,12 +132,14 @@ func measure(t *testing.T, s *cli.Stack, args ...string) (secs, mb float64, out 
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	start := time.Now()
 	peak, err := peakrss.Run(cmd, 100*time.Millisecond)
-	secs, mb = seconds(time.Since(start)), float64(peak)/(1<<20)
+	secs := seconds(time.Since(start))
 	if err != nil {
 		t.Fatalf("pulumi %v: %v\n%s", args, err, buf.String())
 	}
-	t.Logf("pulumi %v: %.1f s, %.0f MB", args, secs, mb)
-	return secs, mb, buf.String()
+	// The rusage of the process that wait4 returns counts the descendants it waited for.
+	r := pulumiRun{secs: secs, cpu: seconds(cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()), mb: float64(peak) / (1 << 20), out: buf.String()}
+	t.Logf("pulumi %v: %.1f s, %.1f s CPU, %.0f MB", args, r.secs, r.cpu, r.mb)
+	return r
 }
 
 // scaleProject is a project directory of the repository's program, prebuilt: the language host
