@@ -99,7 +99,7 @@ func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pul
 	}
 	// The key goes first and the certificate after it, so that the daemons reload once, when
 	// both match.
-	reloads := certReloads(args.Spec, args.Machine)
+	reloads := render.CertReloads(args.Spec, args.Machine)
 	if c := args.Machine.Cluster; c != nil {
 		k, err := writeFile(ctx, name+"-postgres.key", conn, secretDerived(key.PrivateKeyPem, render.PostgresKey), render.FileOps{}, n, deps)
 		if err != nil {
@@ -122,22 +122,4 @@ func NewNodeTLS(ctx *pulumi.Context, name string, args *NodeTLSArgs, opts ...pul
 		return nil, err
 	}
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{"certPem": cert.CertPem})
-}
-
-// certReloads are, by certificate file, what makes the machine's daemons that serve it take a
-// new one.
-func certReloads(s *stacks.Spec, m stacks.Machine) map[string]render.FileOps {
-	reloads := map[string]render.FileOps{}
-	for _, d := range render.NodeDaemons(s, m) {
-		if d.TLSReload == nil {
-			continue
-		}
-		ops := reloads[d.CertFile]
-		if ops.OnChange != "" {
-			ops.OnChange += "\n"
-		}
-		ops.OnChange += d.TLSReload(m.Cluster)
-		reloads[d.CertFile] = ops
-	}
-	return reloads
 }

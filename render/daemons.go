@@ -96,7 +96,7 @@ func (f DaemonFile) Meta(in Input) File {
 // BasePackages are on every node.
 var BasePackages = []string{"curl", "ca-certificates"}
 
-// Daemons every member runs, in the order they start.
+// The daemons of a cluster member.
 var (
 	Patroni = Daemon{
 		Name: "patroni", Unit: "patroni", Packages: []string{"postgresql-15", "patroni", "python3-etcd"},
@@ -262,4 +262,22 @@ func NodeInput(s *stacks.Spec, m stacks.Machine) Input {
 		}
 	}
 	return in
+}
+
+// CertReloads are, by certificate file, what makes the daemons of machine m that serve it take
+// a new one.
+func CertReloads(s *stacks.Spec, m stacks.Machine) map[string]FileOps {
+	reloads := map[string]FileOps{}
+	for _, d := range NodeDaemons(s, m) {
+		if d.TLSReload == nil {
+			continue
+		}
+		ops := reloads[d.CertFile]
+		if ops.OnChange != "" {
+			ops.OnChange += "\n"
+		}
+		ops.OnChange += d.TLSReload(m.Cluster)
+		reloads[d.CertFile] = ops
+	}
+	return reloads
 }
