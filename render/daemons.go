@@ -238,10 +238,11 @@ func NodeDaemons(s *stacks.Spec, m stacks.Machine) []Daemon {
 // or off then installs nothing.
 func NodePackages(s *stacks.Spec, m stacks.Machine) []string {
 	pkgs := slices.Clone(BasePackages)
-	for _, d := range NodeDaemons(s, m) {
-		if !slices.ContainsFunc(MemberDaemons, func(md Daemon) bool { return md.Name == d.Name }) {
-			pkgs = append(pkgs, d.Packages...)
-		}
+	if m.Infra {
+		pkgs = append(pkgs, Dnsmasq.Packages...)
+	}
+	if s.RunsEtcd(m.Name) {
+		pkgs = append(pkgs, Etcd.Packages...)
 	}
 	if m.Cluster != nil {
 		for _, d := range MemberDaemons {
